@@ -1,0 +1,17 @@
+// Annotation keys orchestrators (kpt, kustomize) and Flux read. Facts: KRM spec and FLUX_AND_KRM.md §3.4.
+
+export const PATH = 'internal.config.kubernetes.io/path';
+export const INDEX = 'internal.config.kubernetes.io/index';
+export const ID = 'internal.config.kubernetes.io/id';
+export const LEGACY_PATH = 'config.kubernetes.io/path';
+export const LEGACY_INDEX = 'config.kubernetes.io/index';
+export const LEGACY_ID = 'config.k8s.io/id';
+export const KUSTOMIZE_ID = 'kustomize.config.k8s.io/id';
+export const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
+export const FUNCTION = 'config.kubernetes.io/function';
+
+/** Annotations the orchestrator owns: never compared, never part of an object's meaning. */
+export const ORCHESTRATOR_ANNOTATIONS = [PATH, INDEX, ID, LEGACY_PATH, LEGACY_INDEX, LEGACY_ID, KUSTOMIZE_ID];
+
+/** Flux kustomize-controller skips post-build substitution for objects carrying this (label or annotation). */
+export const FLUX_SUBSTITUTE = 'kustomize.toolkit.fluxcd.io/substitute';

@@ -1,0 +1,166 @@
+// The edge of every function: arguments, stdin/stdout, stderr lines and the exit code.
+// Everything inside `transform` is pure.
+import { readFileSync, writeFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { Item } from './item.ts';
+import { InputError, readResourceList, writeDocuments, writeResourceList } from './resource-list.ts';
+import { error, formatResult, hasErrors } from './results.ts';
+import type { Result } from './types.ts';
+import { LOCAL_CONFIG } from './annotations.ts';
+
+export type Transform = (functionConfig: Item | undefined, items: Item[]) => { items: Item[]; results: Result[] };
+
+export interface FunctionDef {
+  name: string;
+  version: string;
+  usage: string;
+  transform: Transform;
+}
+
+interface Args {
+  input?: string;
+  output?: string;
+  functionConfig?: string;
+  data: Record<string, string>;
+  json: boolean;
+  legacyConfig?: string;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): Args | 'help' | 'version' {
+  const args: Args = { data: {}, json: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--version':
+        return 'version';
+      case '-i':
+      case '--input':
+        args.input = value();
+        break;
+      case '-o':
+      case '--output':
+        args.output = value();
+        break;
+      case '-f':
+      case '--function-config':
+        args.functionConfig = value();
+        break;
+      case '-d': {
+        const kv = value();
+        const eq = kv.indexOf('=');
+        if (eq <= 0) throw new UsageError(`-d takes key=value, got ${JSON.stringify(kv)}`);
+        args.data[kv.slice(0, eq)] = kv.slice(eq + 1);
+        break;
+      }
+      case '--json':
+        args.json = true;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown flag ${a}`);
+        positional.push(a);
+    }
+  }
+  // kustomize's legacy exec plugins are called with the plugin config file as the first argument.
+  if (positional.length) args.legacyConfig = positional[0];
+  return args;
+}
+
+function readText(path: string | undefined): string {
+  return readFileSync(path === undefined || path === '-' ? 0 : path, 'utf8');
+}
+
+function parseConfigFile(text: string, path: string): Item {
+  const docs = YAML.parseAllDocuments(text).filter((d) => d.contents !== null);
+  if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length) {
+    const why = docs[0]?.errors[0]?.message.split('\n')[0] ?? `expected one YAML document, got ${docs.length}`;
+    throw new InputError(`cannot read function config ${path}: ${why}`);
+  }
+  return Item.fromNode(docs[0]!.contents);
+}
+
+/** Runs a function as a process and returns its exit code. Never throws. */
+export function main(def: FunctionDef, argv = process.argv.slice(2)): number {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${def.name}: ${(e as Error).message}\n\n${def.usage}`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(def.usage);
+    return 0;
+  }
+  if (args === 'version') {
+    process.stdout.write(`${def.name} ${def.version}\n`);
+    return 0;
+  }
+  try {
+    return args.legacyConfig ? runLegacy(def, args) : runResourceList(def, args);
+  } catch (e) {
+    const msg = e instanceof InputError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
+    process.stderr.write(`${def.name}: error: ${msg}\n`);
+    if (process.env.KRM_DEBUG && !(e instanceof InputError)) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return 1;
+  }
+}
+
+function runResourceList(def: FunctionDef, args: Args): number {
+  if (args.input === undefined && process.stdin.isTTY) {
+    process.stderr.write(`${def.name}: reads a ResourceList on stdin\n\n${def.usage}`);
+    return 2;
+  }
+  const list = readResourceList(readText(args.input));
+  let fc = list.functionConfig;
+  if (args.functionConfig) fc = parseConfigFile(readText(args.functionConfig), args.functionConfig);
+  if (Object.keys(args.data).length) {
+    fc = Item.fromObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: args.data });
+  }
+  const { items, results } = safeTransform(def, fc, list.items);
+  for (const r of results) if (r.severity !== 'info') process.stderr.write(formatResult(def.name, r) + '\n');
+  let out = writeResourceList(items, results);
+  if (args.json) out = JSON.stringify(YAML.parse(out), null, 2) + '\n';
+  if (args.output && args.output !== '-') writeFileSync(args.output, out);
+  else process.stdout.write(out);
+  return hasErrors(results) ? 1 : 0;
+}
+
+/** A bug must not lose the user's package: report it as a result and pass every item through. */
+function safeTransform(def: FunctionDef, fc: Item | undefined, items: Item[]) {
+  try {
+    return def.transform(fc, items);
+  } catch (e) {
+    if (process.env.KRM_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return { items, results: [error(`internal error in ${def.name}: ${(e as Error)?.message ?? e}`)] };
+  }
+}
+
+/** kustomize legacy exec plugin: config file as argument, resources (if any) as YAML documents on stdin. */
+function runLegacy(def: FunctionDef, args: Args): number {
+  const fc = parseConfigFile(readText(args.legacyConfig), args.legacyConfig!);
+  const stdin = process.stdin.isTTY ? '' : readText(undefined);
+  const items: Item[] = [];
+  for (const d of YAML.parseAllDocuments(stdin)) {
+    if (d.errors.length) throw new InputError(`stdin is not valid YAML: ${d.errors[0]!.message.split('\n')[0]}`);
+    if (d.contents !== null) items.push(Item.fromNode(d.contents));
+  }
+  const { items: out, results } = safeTransform(def, fc, items);
+  for (const r of results) if (r.severity !== 'info') process.stderr.write(formatResult(def.name, r) + '\n');
+  if (hasErrors(results)) return 1;
+  // kustomize would apply a local-config echo of the plugin config: leave it out.
+  process.stdout.write(writeDocuments(out.filter((i) => !(LOCAL_CONFIG in i.annotations) || i.annotations[LOCAL_CONFIG] === 'false')));
+  return 0;
+}

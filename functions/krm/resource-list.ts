@@ -1,0 +1,87 @@
+// ResourceList (config.kubernetes.io/v1) I/O. Reading keeps each item's YAML node so items
+// the function does not touch are written back with their comments and formatting.
+import YAML from 'yaml';
+import { Item } from './item.ts';
+import type { Result } from './types.ts';
+import { asSequenceEntry, stringify } from './yaml.ts';
+
+export interface ResourceList {
+  items: Item[];
+  functionConfig?: Item;
+}
+
+/** Input the function cannot use at all: reported on stderr, exit code 1, no stack trace. */
+export class InputError extends Error {}
+
+export const MAX_INPUT_BYTES = Number(process.env.KRM_MAX_INPUT_BYTES) || 64 * 1024 * 1024;
+
+export function readResourceList(text: string): ResourceList {
+  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
+    throw new InputError(
+      `input is ${Buffer.byteLength(text)} bytes, over the limit of ${MAX_INPUT_BYTES} bytes; split the package or raise KRM_MAX_INPUT_BYTES`,
+    );
+  }
+  if (!text.trim()) throw new InputError('no input: expected a ResourceList (config.kubernetes.io/v1) on stdin');
+  const docs = YAML.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true });
+  if (!Array.isArray(docs)) throw new InputError('input is not YAML');
+  const docErrors = docs.flatMap((d) => d.errors);
+  if (docErrors.length) {
+    throw new InputError(`input is not valid YAML: ${firstLine(docErrors[0]!.message)}`);
+  }
+  const real = docs.filter((d) => d.contents !== null);
+  if (real.length !== 1) {
+    throw new InputError(`expected exactly one YAML document (a ResourceList), got ${real.length}`);
+  }
+  const doc = real[0]!;
+  const root = doc.contents;
+  if (!YAML.isMap(root)) throw new InputError('input is not a ResourceList: the document is not a mapping');
+  const kind: unknown = root.get('kind');
+  if (kind !== 'ResourceList' && kind !== 'List') {
+    throw new InputError(`input is not a ResourceList: kind is ${JSON.stringify(kind ?? null)}, expected "ResourceList"`);
+  }
+  if (!root.has('items')) throw new InputError('the ResourceList has no items field (use items: [] for an empty list)');
+  const itemsNode = root.get('items', true);
+  let items: Item[] = [];
+  if (YAML.isSeq(itemsNode)) {
+    items = itemsNode.items.map((n) => Item.fromNode(blockStyle(n as YAML.Node)));
+  } else if (!(YAML.isScalar(itemsNode) && itemsNode.value === null)) {
+    throw new InputError('the ResourceList items field is not a list');
+  }
+  const fc = root.get('functionConfig', true) as YAML.Node | undefined;
+  const functionConfig = fc && !(YAML.isScalar(fc) && fc.value === null) ? Item.fromNode(blockStyle(fc)) : undefined;
+  return { items, functionConfig };
+}
+
+/** JSON input arrives as flow collections; our output is block style. */
+function blockStyle<T extends YAML.Node>(node: T): T {
+  YAML.visit(node, {
+    Map: (_, n) => void (n.flow = false),
+    Seq: (_, n) => void (n.flow = false),
+  });
+  return node;
+}
+
+export function writeResourceList(items: Item[], results: Result[], functionConfig?: Item): string {
+  let out = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
+  out += items.length ? 'items:\n' + items.map((i) => asSequenceEntry(i.toYAML())).join('') : 'items: []\n';
+  if (functionConfig) out += 'functionConfig:\n' + indent(functionConfig.toYAML());
+  if (results.length) out += stringify({ results });
+  return out;
+}
+
+/** Items only, as a multi-document YAML stream: what legacy kustomize exec plugins print. */
+export function writeDocuments(items: Item[]): string {
+  return items.map((i) => i.toYAML()).join('---\n');
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n') + '\n';
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!;
+}

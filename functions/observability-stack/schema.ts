@@ -1,0 +1,384 @@
+// The ObservabilityConfig API (observability.krm.dev/v1alpha1): the single source of its
+// validation, its defaults, its JSON Schema and its field documentation.
+// Every field's description ends with its default.
+import { z } from 'zod';
+import { K8S_SIDECAR_IMAGE, K8S_SIDECAR_VERSION } from '../versions.ts';
+import { dnsLabel, dnsSubdomain, fluxDuration, goDuration, hostname, lokiDuration, quantity, url } from './formats.ts';
+
+export const API_VERSION = 'observability.krm.dev/v1alpha1';
+export const KIND = 'ObservabilityConfig';
+
+const d = (description: string) => ({ description });
+
+const storage = (size: string, what: string) =>
+  z
+    .strictObject({
+      size: quantity(size).default(size).meta(d(`Size of the ${what} volume. Default: ${size}.`)),
+      storageClass: z
+        .string()
+        .min(1)
+        .optional()
+        .meta(d(`Storage class of the ${what} volume. Default: spec.storageClass, else the cluster default.`)),
+    })
+    .prefault({})
+    .meta(d(`Persistent volume for ${what}.`));
+
+const chart = (name: string) =>
+  z
+    .strictObject({
+      version: z
+        .string()
+        .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: 'must be a chart version such as 1.2.3' })
+        .optional()
+        .meta(d(`Chart version. Default: the version pinned in this release (see functions/versions.ts).`)),
+      url: z
+        .string()
+        .regex(/^(oci|https?):\/\/\S+$/, { error: 'must be an oci://, https:// or http:// URL' })
+        .optional()
+        .meta(d(`Chart location: the OCI artifact (OCIRepository) or the Helm repository index (HelmRepository). Default: the upstream ${name} chart.`)),
+    })
+    .prefault({})
+    .meta(d(`Which ${name} chart to install.`));
+
+const values = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .meta(d('Helm values deep-merged last over the generated values: the escape hatch. Maps merge, lists and scalars replace. Default: {}.'));
+
+const enabled = (what: string) => z.boolean().default(true).meta(d(`Deploy ${what}. Default: true.`));
+
+const replicas = (def: number | undefined, what: string) =>
+  (def === undefined ? z.number().int().min(0).optional() : z.number().int().min(0).default(def)).meta(
+    d(`Replicas of the ${what}.${def === undefined ? ' Default: the chart default for the mode.' : ` Default: ${def}.`}`),
+  );
+
+const dependsOn = z
+  .array(
+    z.strictObject({
+      name: dnsSubdomain('dependsOn name'),
+      namespace: dnsLabel('dependsOn namespace').optional(),
+    }),
+  )
+  .default([]);
+
+export const lokiSchema = z
+  .strictObject({
+    enabled: enabled('Grafana Loki'),
+    mode: z
+      .enum(['SingleBinary', 'SimpleScalable', 'Distributed'])
+      .default('SingleBinary')
+      .meta(d('Loki deployment mode. SimpleScalable and Distributed need spec.objectStorage. Default: SingleBinary.')),
+    retention: lokiDuration('14d').default('14d').meta(d('How long logs are kept; enforced by the compactor. Default: 14d.')),
+    replicas: z
+      .strictObject({
+        singleBinary: replicas(undefined, 'single binary (1; more needs object storage)'),
+        read: replicas(undefined, 'read target (SimpleScalable)'),
+        write: replicas(undefined, 'write target (SimpleScalable)'),
+        backend: replicas(undefined, 'backend target (SimpleScalable)'),
+        distributor: replicas(undefined, 'distributor (Distributed)'),
+        ingester: replicas(undefined, 'ingester (Distributed)'),
+        querier: replicas(undefined, 'querier (Distributed)'),
+        queryFrontend: replicas(undefined, 'query frontend (Distributed)'),
+        queryScheduler: replicas(undefined, 'query scheduler (Distributed)'),
+        indexGateway: replicas(undefined, 'index gateway (Distributed)'),
+        compactor: replicas(undefined, 'compactor (Distributed)'),
+        ruler: replicas(undefined, 'ruler (Distributed)'),
+      })
+      .prefault({})
+      .meta(d('Replicas per component, for the components the mode has. Default: the chart default for the mode.')),
+    replicationFactor: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta(d('Loki replication factor. Default: 1 for SingleBinary, 3 for the scalable modes.')),
+    storage: storage('50Gi', 'Loki data (single binary) or write/backend'),
+    schemaMigrationDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+      .optional()
+      .meta(
+        d(
+          'When moving an existing filesystem install to object storage: the (future) date from which Loki writes to the object store. The filesystem schema period before it is kept. Default: unset (fresh install).',
+        ),
+      ),
+    rules: z
+      .strictObject({
+        enabled: z.boolean().default(true).meta(d('Run the k8s-sidecar that loads rule ConfigMaps into the ruler. Default: true.')),
+        searchNamespace: z
+          .string()
+          .regex(/^(ALL|[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/, {
+            error: 'must be ALL or a comma-separated list of namespaces',
+          })
+          .default('ALL')
+          .meta(d('Namespaces the sidecar searches for rule ConfigMaps: ALL or "ns1,ns2". Default: ALL.')),
+        label: z
+          .string()
+          .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: 'must be a Kubernetes label key' })
+          .default('loki_rule')
+          .meta(d('Label a rule ConfigMap must carry. Default: loki_rule.')),
+        labelValue: z
+          .string()
+          .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: 'must be a Kubernetes label value' })
+          .default('true')
+          .meta(d('Value of that label. Default: "true".')),
+        resource: z
+          .enum(['configmap', 'secret', 'both'])
+          .default('configmap')
+          .meta(d('What the sidecar watches. configmap keeps it away from Secrets. Default: configmap.')),
+      })
+      .prefault({})
+      .meta(d('Alerting and recording rules loaded from labelled ConfigMaps in any namespace.')),
+    sidecarImage: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[\w][\w.-]*(@sha256:[a-f0-9]{64})?$/, {
+        error: 'must be an image reference with registry and tag, such as ghcr.io/home-operations/k8s-sidecar:1.30.10',
+      })
+      .default(`${K8S_SIDECAR_IMAGE}:${K8S_SIDECAR_VERSION}`)
+      .meta(d(`Rules sidecar image. Default: ${K8S_SIDECAR_IMAGE}:${K8S_SIDECAR_VERSION}.`)),
+    chart: chart('loki'),
+    values,
+  })
+  .prefault({})
+  .meta(d('Grafana Loki (logs).'));
+
+export const tempoSchema = z
+  .strictObject({
+    enabled: enabled('Grafana Tempo'),
+    mode: z
+      .enum(['SingleBinary', 'Distributed'])
+      .default('SingleBinary')
+      .meta(d('SingleBinary uses the tempo chart; Distributed the tempo-distributed chart and needs spec.objectStorage. Default: SingleBinary.')),
+    retention: goDuration('24h').default('24h').meta(d('How long traces are kept (14d is written as 336h for Tempo). Default: 24h.')),
+    storage: storage('10Gi', 'Tempo traces (single binary) or ingester'),
+    otlp: z
+      .strictObject({
+        grpc: z.boolean().default(true).meta(d('OTLP gRPC receiver on 0.0.0.0:4317. Default: true.')),
+        http: z.boolean().default(true).meta(d('OTLP HTTP receiver on 0.0.0.0:4318. Default: true.')),
+      })
+      .prefault({})
+      .meta(d('OTLP receivers.')),
+    maxBlockDuration: goDuration('5m').default('5m').meta(d('Ingester max_block_duration. Default: 5m.')),
+    replicas: z
+      .strictObject({
+        distributor: replicas(undefined, 'distributor (Distributed)'),
+        ingester: replicas(undefined, 'ingester (Distributed)'),
+        querier: replicas(undefined, 'querier (Distributed)'),
+        queryFrontend: replicas(undefined, 'query frontend (Distributed)'),
+        compactor: replicas(undefined, 'compactor (Distributed)'),
+      })
+      .prefault({})
+      .meta(d('Replicas per component in Distributed mode. Default: the chart default.')),
+    chart: chart('tempo'),
+    values,
+  })
+  .prefault({})
+  .meta(d('Grafana Tempo (traces).'));
+
+export const pyroscopeSchema = z
+  .strictObject({
+    enabled: enabled('Grafana Pyroscope'),
+    mode: z
+      .enum(['SingleBinary', 'Microservices'])
+      .default('SingleBinary')
+      .meta(d('Microservices needs spec.objectStorage. Default: SingleBinary.')),
+    replicas: z.number().int().min(1).default(1).meta(d('Replicas of the single binary. Default: 1.')),
+    retention: lokiDuration('31d').optional().meta(d('How long profiles are kept. Default: unset (Pyroscope keeps 31d).')),
+    storage: storage('10Gi', 'Pyroscope data'),
+    route: z
+      .strictObject({
+        hostname: hostname.optional().meta(d('Hostname of the HTTPRoute; no route when unset. Flux variables allowed. Default: unset.')),
+        gateway: z
+          .strictObject({
+            name: dnsSubdomain('gateway name').default('envoy-internal').meta(d('Gateway name. Default: envoy-internal.')),
+            namespace: dnsLabel('gateway namespace').default('network').meta(d('Gateway namespace. Default: network.')),
+            sectionName: dnsLabel('gateway sectionName').default('https').meta(d('Gateway listener. Default: https.')),
+          })
+          .prefault({})
+          .meta(d('Gateway the route attaches to.')),
+      })
+      .prefault({})
+      .meta(d('Gateway API HTTPRoute for the Pyroscope UI.')),
+    chart: chart('pyroscope'),
+    values,
+  })
+  .prefault({})
+  .meta(d('Grafana Pyroscope (profiles).'));
+
+export const objectStorageSchema = z
+  .strictObject({
+    type: z.enum(['s3', 'gcs', 'azure']).meta(d('Object store type. Required.')),
+    endpoint: z.string().min(1).optional().meta(d('S3 endpoint host[:port] (MinIO, Ceph RGW) or Azure endpoint suffix. Default: the provider default.')),
+    region: z.string().min(1).optional().meta(d('Bucket region (s3). Default: unset.')),
+    insecure: z.boolean().default(false).meta(d('Plain HTTP to the endpoint (in-cluster MinIO). Default: false.')),
+    forcePathStyle: z.boolean().default(false).meta(d('Path-style S3 addressing (MinIO, Ceph). Default: false.')),
+    buckets: z
+      .strictObject({
+        loki: z
+          .strictObject({
+            chunks: z.string().min(3).default('loki-chunks').meta(d('Default: loki-chunks.')),
+            ruler: z.string().min(3).default('loki-ruler').meta(d('Default: loki-ruler.')),
+            admin: z.string().min(3).default('loki-admin').meta(d('Default: loki-admin.')),
+          })
+          .prefault({}),
+        tempo: z.string().min(3).default('tempo-traces').meta(d('Default: tempo-traces.')),
+        pyroscope: z.string().min(3).default('pyroscope-profiles').meta(d('Default: pyroscope-profiles.')),
+      })
+      .prefault({})
+      .meta(d('Bucket per system.')),
+    secretRef: z
+      .strictObject({
+        name: dnsSubdomain('secretRef.name').meta(d('Secret in spec.namespace holding the credentials. Required.')),
+        accessKeyIdKey: z.string().min(1).default('AWS_ACCESS_KEY_ID').meta(d('s3: key of the access key id. Default: AWS_ACCESS_KEY_ID.')),
+        secretAccessKeyKey: z
+          .string()
+          .min(1)
+          .default('AWS_SECRET_ACCESS_KEY')
+          .meta(d('s3: key of the secret access key. Default: AWS_SECRET_ACCESS_KEY.')),
+        accountNameKey: z.string().min(1).default('AZURE_ACCOUNT_NAME').meta(d('azure: key of the account name. Default: AZURE_ACCOUNT_NAME.')),
+        accountKeyKey: z.string().min(1).default('AZURE_ACCOUNT_KEY').meta(d('azure: key of the account key. Default: AZURE_ACCOUNT_KEY.')),
+        serviceAccountKey: z
+          .string()
+          .min(1)
+          .default('GOOGLE_SERVICE_ACCOUNT_JSON')
+          .meta(d('gcs: key holding the service-account JSON. Default: GOOGLE_SERVICE_ACCOUNT_JSON.')),
+      })
+      .meta(d('Credentials, never inline: a Secret reference. Required.')),
+  })
+  .meta(d('Object storage for the scalable modes (or a single binary writing to a bucket). Default: unset (local volumes).'));
+
+const kustomization = z
+  .strictObject({
+    enabled: z.boolean().default(false).meta(d('Emit a Flux Kustomization for the rendered folder. Default: false.')),
+    path: z.string().min(1).optional().meta(d('Path of the rendered folder in the Git source. Default: ./<namespace>.')),
+    sourceRef: z
+      .strictObject({
+        kind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
+        name: dnsSubdomain('sourceRef.name').default('flux-system'),
+        namespace: dnsLabel('sourceRef.namespace').default('flux-system'),
+      })
+      .prefault({})
+      .meta(d('Flux source holding the rendered output. Default: GitRepository flux-system/flux-system.')),
+    namespace: dnsLabel('kustomization namespace').default('flux-system').meta(d('Namespace of the Kustomization. Default: flux-system.')),
+    substituteFrom: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['ConfigMap', 'Secret']),
+          name: dnsSubdomain('substituteFrom name'),
+          optional: z.boolean().optional(),
+        }),
+      )
+      .default([])
+      .meta(d('postBuild.substituteFrom entries (e.g. the cluster-secrets Secret). Default: [].')),
+    dependsOn: dependsOn.meta(d('Kustomizations to wait for (e.g. the CRD providers). Default: [].')),
+  })
+  .prefault({})
+  .meta(d('Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) that applies the rendered output.'));
+
+export const fluxSchema = z
+  .strictObject({
+    sourceKind: z
+      .enum(['OCIRepository', 'HelmRepository'])
+      .default('OCIRepository')
+      .meta(d('OCIRepository (HelmRelease chartRef) or HelmRepository (chart.spec). Default: OCIRepository.')),
+    interval: fluxDuration('30m').default('30m').meta(d('Reconcile interval of releases and sources. Default: 30m.')),
+    timeout: fluxDuration('15m').optional().meta(d('Helm action timeout. Default: unset (Flux default, 5m).')),
+    dependsOn: dependsOn.meta(d('HelmReleases every release waits for, e.g. the storage provider. Default: [].')),
+    remediation: z
+      .strictObject({
+        retries: z.number().int().min(0).default(3).meta(d('Install and upgrade retries. Default: 3.')),
+        cleanupOnFail: z.boolean().default(true).meta(d('Delete new resources of a failed upgrade. Default: true.')),
+      })
+      .prefault({})
+      .meta(d('Install/upgrade remediation.')),
+    kustomization,
+  })
+  .prefault({})
+  .meta(d('How Flux installs the charts.'));
+
+export const grafanaSchema = z
+  .strictObject({
+    datasources: z
+      .strictObject({
+        enabled: z.boolean().default(true).meta(d('Emit Grafana datasource ConfigMaps for the kube-prometheus-stack sidecar. Default: true.')),
+        namespace: dnsLabel('datasources namespace').optional().meta(d('Namespace of the ConfigMaps. Default: spec.namespace.')),
+        label: z.string().min(1).default('grafana_datasource').meta(d('Label the Grafana sidecar watches. Default: grafana_datasource.')),
+        labelValue: z.string().default('1').meta(d('Value of that label. Default: "1".')),
+        uids: z
+          .strictObject({
+            loki: z.string().min(1).max(40).default('loki').meta(d('Default: loki.')),
+            tempo: z.string().min(1).max(40).default('tempo').meta(d('Default: tempo.')),
+            pyroscope: z.string().min(1).max(40).default('pyroscope').meta(d('Default: pyroscope.')),
+            prometheus: z.string().min(1).max(40).default('prometheus').meta(d('UID of your Prometheus datasource, for Tempo service graphs. Default: prometheus.')),
+          })
+          .prefault({})
+          .meta(d('Datasource UIDs, used by the correlations between them.')),
+      })
+      .prefault({})
+      .meta(d('Grafana datasources with trace-to-logs, trace-to-profiles and log-to-trace links.')),
+    dashboards: z
+      .strictObject({
+        enabled: z.boolean().default(false).meta(d('Turn on the dashboards the charts ship. Default: false.')),
+        label: z.string().min(1).default('grafana_dashboard').meta(d('Label the Grafana sidecar watches. Default: grafana_dashboard.')),
+        labelValue: z.string().default('1').meta(d('Default: "1".')),
+      })
+      .prefault({})
+      .meta(d('Chart dashboards.')),
+  })
+  .prefault({})
+  .meta(d('Grafana integration (kube-prometheus-stack sidecars).'));
+
+export const specSchema = z
+  .strictObject({
+    namespace: dnsLabel('namespace').default('observability').meta(d('Namespace of every generated object. Default: observability.')),
+    storageClass: z.string().min(1).optional().meta(d('Storage class of every volume unless a component sets its own. Default: the cluster default.')),
+    alertmanager: z
+      .strictObject({
+        url: url.optional().meta(d('Alertmanager the Loki ruler sends to. Default: http://alertmanager-operated.<namespace>.svc.cluster.local:9093.')),
+      })
+      .prefault({})
+      .meta(d('Alertmanager for Loki alerts.')),
+    flux: fluxSchema,
+    objectStorage: objectStorageSchema.optional(),
+    loki: lokiSchema,
+    tempo: tempoSchema,
+    pyroscope: pyroscopeSchema,
+    monitoring: z
+      .strictObject({
+        serviceMonitors: z.boolean().default(true).meta(d('ServiceMonitors for Loki, Tempo and Pyroscope (needs the prometheus-operator CRDs). Default: true.')),
+      })
+      .prefault({})
+      .meta(d('Self-monitoring.')),
+    grafana: grafanaSchema,
+    output: z
+      .strictObject({
+        layout: z
+          .enum(['flat', 'home-ops'])
+          .default('flat')
+          .meta(d('File layout kpt writes: flat (<namespace>/<app>/<kind>.yaml) or home-ops (<namespace>/<app>/app/helmrelease.yaml and <namespace>/<app>/ks.yaml). Default: flat.')),
+      })
+      .prefault({})
+      .meta(d('Where generated objects are written.')),
+  })
+  .prefault({})
+  .meta(d('The stack.'));
+
+export const configSchema = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
+    kind: z.literal(KIND, { error: `must be ${KIND}` }),
+    metadata: z
+      .looseObject({
+        name: dnsSubdomain('metadata.name').meta(d('Name of the config.')),
+        namespace: z.string().optional(),
+        annotations: z.record(z.string(), z.string()).optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+      })
+      .meta(d('Object metadata; kept as local config, never applied.')),
+    spec: specSchema,
+  })
+  .meta({ title: 'ObservabilityConfig', description: 'Expands into Flux HelmReleases for Grafana Loki, Tempo and Pyroscope.' });
+
+export type ObservabilityConfig = z.output<typeof configSchema>;
+export type Spec = ObservabilityConfig['spec'];
+export type ConfigInput = z.input<typeof configSchema>;
