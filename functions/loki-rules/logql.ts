@@ -1,0 +1,448 @@
+// LogQL checking on top of Grafana's Lezer grammar (@grafana/lezer-logql).
+//
+// The Lezer grammar exists for editor highlighting, so it is lenient: it recovers
+// from errors and accepts several queries Loki's own parser rejects. We (1) run a
+// small lexical pre-pass for strings and brackets, which gives better messages and
+// positions than Lezer's recovery, (2) report the first Lezer error node, and
+// (3) re-implement the semantic checks Loki's parser does (pkg/logql/syntax) that
+// the grammar does not encode: unwrap/grouping/parameter rules, binary operations
+// on log queries, Go string escapes, RE2 regex validity, pattern/regexp parsers.
+import * as G from '@grafana/lezer-logql';
+
+type SyntaxNode = ReturnType<typeof G.parser.parse>['topNode'];
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export interface LabelMatcher { name: string; op: MatchOp; value: string }
+export type LogQLResult =
+  | { ok: true; kind: 'log' | 'metric'; matchers: LabelMatcher[][] }
+  | { ok: false; message: string; offset: number; line: number; column: number };
+
+/** Loki refuses queries of this many bytes or more (syntax.maxInputSize). */
+export const MAX_QUERY_BYTES = 5120;
+
+class QueryError extends Error {
+  constructor(readonly offset: number, readonly detail: string, readonly syntax: boolean) {
+    super(detail);
+  }
+}
+const syntaxError = (offset: number, detail: string): never => { throw new QueryError(offset, detail, true); };
+const invalid = (offset: number, detail: string): never => { throw new QueryError(offset, detail, false); };
+
+/** 1-based line and column of a 0-based offset (columns count UTF-16 units, like the offsets). */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lastNl = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, column: offset - lastNl };
+}
+
+export function checkLogQL(expr: string): LogQLResult {
+  try {
+    return analyse(expr);
+  } catch (e) {
+    if (!(e instanceof QueryError)) throw e;
+    const { line, column } = lineColumn(expr, e.offset);
+    const rest = expr.slice(e.offset).split('\n')[0].trimEnd();
+    const near = rest === '' ? '' : ` near "${rest.length > 24 ? rest.slice(0, 24) + '…' : rest}"`;
+    const kind = e.syntax ? 'syntax error' : 'invalid query';
+    return { ok: false, message: `${kind} at line ${line}, column ${column}${near}: ${e.detail}`, offset: e.offset, line, column };
+  }
+}
+
+function analyse(q: string): LogQLResult {
+  if (new TextEncoder().encode(q).length >= MAX_QUERY_BYTES) invalid(0, `query is longer than Loki's limit of ${MAX_QUERY_BYTES - 1} bytes`);
+  lexicalScan(q);
+  const tree = G.parser.parse(q);
+  const body = tree.topNode.getChild('Expr');
+  if (!body && q.replace(/#[^\n]*/g, '').trim() === '') syntaxError(0, 'empty query');
+
+  let firstError: SyntaxNode | null = null;
+  tree.iterate({ enter: (n) => { if (n.type.isError && (!firstError || n.from < firstError.from)) firstError = n.node; } });
+  if (firstError) reportSyntax(q, firstError);
+  if (!body?.firstChild) syntaxError(0, 'not a LogQL query'); // defensive: Lezer marks such input with error nodes
+
+  const matchers: LabelMatcher[][] = [];
+  tree.iterate({ enter: (ref) => checkNode(q, ref.node, matchers) });
+  const kind = body!.firstChild!.type.id === G.LogExpr ? 'log' : 'metric';
+  return { ok: true, kind, matchers };
+}
+
+// ---------------------------------------------------------------- lexical pass
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** Strings (with Go escape rules), comments and bracket balance, before Lezer's error recovery blurs them. */
+function lexicalScan(q: string): void {
+  const stack: { ch: string; at: number }[] = [];
+  for (let i = 0; i < q.length; i++) {
+    const c = q[i];
+    if (c === '#') {
+      const nl = q.indexOf('\n', i);
+      i = nl < 0 ? q.length : nl;
+    } else if (c === '"' || c === '`') {
+      i = decodeString(q, i).end - 1;
+    } else if (c in CLOSER) {
+      stack.push({ ch: c, at: i });
+    } else if (c === ')' || c === ']' || c === '}') {
+      const open = stack.pop();
+      if (!open) syntaxError(i, `unexpected "${c}" without a matching opening bracket`);
+      if (CLOSER[open!.ch] !== c) {
+        const { line, column } = lineColumn(q, open!.at);
+        syntaxError(i, `"${c}" does not close "${open!.ch}" opened at line ${line}, column ${column} (expected "${CLOSER[open!.ch]}")`);
+      }
+    }
+  }
+  const open = stack.pop();
+  if (open) syntaxError(open.at, `"${open.ch}" is never closed (missing "${CLOSER[open.ch]}")`);
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
+
+/** Decodes the string literal starting at `start` the way Go's strconv.Unquote does (Loki uses it). */
+function decodeString(q: string, start: number): { end: number; value: string } {
+  if (q[start] === '`') {
+    const close = q.indexOf('`', start + 1);
+    if (close < 0) syntaxError(start, 'unterminated string: missing closing backtick (`)');
+    return { end: close + 1, value: q.slice(start + 1, close) };
+  }
+  let value = '';
+  for (let i = start + 1; i < q.length; ) {
+    const c = q[i];
+    if (c === '"') return { end: i + 1, value };
+    if (c === '\n') break;
+    if (c !== '\\') { value += c; i++; continue; }
+    const e = q[i + 1] ?? '';
+    if (e in SIMPLE_ESCAPES) { value += SIMPLE_ESCAPES[e]; i += 2; continue; }
+    const hexLen = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+    const digits = hexLen ? q.slice(i + 2, i + 2 + hexLen) : q.slice(i + 1, i + 4);
+    const code = hexLen && /^[0-9a-fA-F]+$/.test(digits) && digits.length === hexLen ? parseInt(digits, 16)
+      : !hexLen && /^[0-7]{3}$/.test(digits) ? parseInt(digits, 8) : NaN;
+    const max = e === 'x' || !hexLen ? 0xff : 0x10ffff;
+    if (Number.isNaN(code) || code > max || (code >= 0xd800 && code <= 0xdfff)) {
+      if (e === '' || e === '\n') break;
+      syntaxError(i, `invalid escape sequence "\\${e}" in a double-quoted string: write "\\\\${e}" or use a backtick-quoted string`);
+    }
+    value += String.fromCodePoint(code);
+    i += hexLen ? 2 + hexLen : 4;
+  }
+  return syntaxError(start, 'unterminated string: missing closing double quote (")');
+}
+
+// ---------------------------------------------------------------- Lezer errors
+
+const CONTEXT: [string[], string][] = [
+  [['Selector', 'Matchers', 'Matcher'], 'in stream selector, expected matchers like {app="api"}'],
+  [['Range'], 'in range, expected a duration like [5m]'],
+  [['Grouping', 'Labels', 'GroupingLabels', 'GroupingLabelList'], 'in label list, expected label names like (job, instance)'],
+  [['UnwrapExpr'], 'after unwrap, expected a label name or duration(label)/bytes(label)'],
+  [['LineFilter', 'LineFilters', 'OrFilter'], 'in line filter, expected a string like |= "error"'],
+  [['PipelineStage', 'PipelineExpr'], 'in log pipeline stage'],
+  [['RangeAggregationExpr', 'LogRangeExpr'], 'in range aggregation, expected a selector and range like rate({app="api"}[5m])'],
+  [['VectorAggregationExpr'], 'in aggregation, expected a metric query like sum(rate({app="api"}[5m]))'],
+];
+
+function reportSyntax(q: string, err: SyntaxNode): never {
+  const end = q.replace(/\s+$/, '').length;
+  let ctx = '';
+  for (let p = err.parent; p && !ctx; p = p.parent) ctx = CONTEXT.find(([names]) => names.includes(p!.name))?.[1] ?? '';
+  if (err.parent?.name === 'LogRangeExpr' && !err.parent.getChild('Range')) {
+    syntaxError(Math.min(err.from, end), 'missing range after the log selector: add a duration like [5m]');
+  }
+  if (err.from >= end) return syntaxError(end, `unexpected end of query${ctx ? ` (${ctx})` : ''}`);
+  // Lezer often flags the second half of a bad word ("1x" -> "x", "--foo" -> "foo"): report the whole word.
+  let from = err.from;
+  while (from > 0 && /[\w.-]/.test(q[from]) && /[\w.-]/.test(q[from - 1])) from--;
+  const token = q.slice(from).match(/^[\w.-]+|^\S/)![0];
+  let inRange = false;
+  for (let p = err.parent; p; p = p.parent) inRange ||= p.name === 'LogRangeExpr';
+  if (token === '[' && !inRange) syntaxError(from, 'a range like [5m] is only allowed inside a range aggregation such as count_over_time({...}[5m])');
+  const prev = err.prevSibling;
+  if (token === ')' && prev?.name === 'Expr' && prev.firstChild?.name === 'LogExpr') {
+    syntaxError(prev.from, 'a log query cannot be used here; aggregate it first, e.g. count_over_time({...}[5m])');
+  }
+  if (token.startsWith('--')) syntaxError(from, `unknown parser flag "${token}" (logfmt accepts --strict and --keep-empty)`);
+  return syntaxError(from, `unexpected "${token}"${ctx ? ` ${ctx}` : ''}`);
+}
+
+// ---------------------------------------------------------------- semantic checks
+
+const UNWRAP_REQUIRED = new Set(['avg_over_time', 'sum_over_time', 'min_over_time', 'max_over_time', 'stddev_over_time',
+  'stdvar_over_time', 'quantile_over_time', 'first_over_time', 'last_over_time', 'rate_counter']);
+const UNWRAP_FORBIDDEN = new Set(['count_over_time', 'bytes_over_time', 'bytes_rate']);
+const GROUPING_ALLOWED = new Set(['avg_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time',
+  'max_over_time', 'min_over_time', 'first_over_time', 'last_over_time']);
+const SET_OPS = new Set(['and', 'or', 'unless']);
+const BIN_OPS = new Set([G.Or, G.And, G.Unless, G.Add, G.Sub, G.Mul, G.Div, G.Mod, G.Pow, G.Eql, G.Neq, G.Gtr, G.Gte, G.Lss, G.Lte]);
+const MATCH_OPS: Record<number, MatchOp> = { [G.Eq]: '=', [G.Neq]: '!=', [G.Re]: '=~', [G.Nre]: '!~' };
+// Ranges go through Prometheus' model.ParseDuration in Loki: integers only, no sign, no µs/ns.
+const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+const text = (q: string, n: SyntaxNode) => q.slice(n.from, n.to);
+const str = (q: string, n: SyntaxNode) => decodeString(q, n.from).value;
+
+function checkNode(q: string, n: SyntaxNode, selectors: LabelMatcher[][]): void {
+  switch (n.type.id) {
+    case G.Selector:
+      selectors.push(descendants(n, G.Matcher).map((m) => matcherOf(q, m)));
+      break;
+    case G.Matcher: {
+      const m = matcherOf(q, n);
+      if (m.op === '=~' || m.op === '!~') checkRegex(q, n.getChild('String')!, m.value);
+      break;
+    }
+    case G.LineFilter: {
+      const op = n.getChild('Filter')!.firstChild!.type.id;
+      if (op !== G.PipeMatch && op !== G.Nre) break;
+      // Strings of `|~ "a" or "b"` are all regexes; ip("...") arguments are not.
+      for (const s of descendants(n, G.String)) if (!s.parent!.getChild('FilterOp')) checkRegex(q, s, str(q, s));
+      break;
+    }
+    case G.LabelParser: {
+      const arg = n.getChild('String');
+      if (n.getChild('Regexp')) checkRegexpParser(q, arg!);
+      if (n.getChild('Pattern')) checkPattern(q, arg!);
+      break;
+    }
+    case G.Range: {
+      const d = text(q, n.getChild('Duration') ?? n).replace(/^\[|\]$/g, '').trim();
+      if (!PROM_DURATION.test(d) || d === '') invalid(n.from, `invalid range duration "${d}": use whole units like [5m], [1h30m] (no fractions, signs or µs/ns)`);
+      if (!/[1-9]/.test(d)) invalid(n.from, `range duration "${d}" must be greater than zero`);
+      break;
+    }
+    case G.RangeAggregationExpr: checkRangeAggregation(q, n); break;
+    case G.VectorAggregationExpr: checkVectorAggregation(q, n); break;
+    case G.BinOpExpr: checkBinOp(q, n); break;
+    case G.LabelReplaceExpr: {
+      const [dst, , , re] = n.getChildren('String');
+      if (!LABEL_NAME.test(str(q, dst))) invalid(dst.from, `label_replace destination "${str(q, dst)}" is not a valid label name`);
+      checkRegex(q, re, str(q, re));
+      break;
+    }
+  }
+}
+
+function matcherOf(q: string, m: SyntaxNode): LabelMatcher {
+  const opNode = m.getChild('Identifier')!.nextSibling!;
+  return { name: text(q, m.getChild('Identifier')!), op: MATCH_OPS[opNode.type.id], value: str(q, m.getChild('String')!) };
+}
+
+function descendants(n: SyntaxNode, type: number): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const c = n.cursor();
+  c.iterate((ref) => { if (ref.type.id === type) out.push(ref.node); });
+  return out;
+}
+
+function checkRangeAggregation(q: string, n: SyntaxNode): void {
+  const opNode = n.getChild('RangeOp')!;
+  const op = text(q, opNode);
+  const param = n.getChild('Number');
+  const grouping = n.getChild('Grouping');
+  const unwrap = descendants(n.getChild('LogRangeExpr')!, G.UnwrapExpr)[0];
+  if (param && op !== 'quantile_over_time') invalid(param.from, `${op} does not take a parameter; only quantile_over_time(φ, ...) does`);
+  if (!param && op === 'quantile_over_time') invalid(opNode.from, 'quantile_over_time requires a quantile parameter, e.g. quantile_over_time(0.99, ...)');
+  if (grouping && !GROUPING_ALLOWED.has(op)) invalid(grouping.from, `grouping is not allowed on ${op}; put by/without on an outer aggregation such as sum by (...) (${op}(...))`);
+  if (unwrap && UNWRAP_FORBIDDEN.has(op)) invalid(unwrap.from, `${op} cannot be used with unwrap; use sum_over_time/avg_over_time/... for unwrapped values`);
+  if (!unwrap && UNWRAP_REQUIRED.has(op)) invalid(opNode.from, `${op} needs an unwrapped value, e.g. ${op}({...} | unwrap <label> [5m])`);
+}
+
+function checkVectorAggregation(q: string, n: SyntaxNode): void {
+  const op = text(q, n.getChild('VectorOp')!).toLowerCase();
+  const param = n.getChild('Number');
+  const grouping = n.getChild('Grouping');
+  if (op === 'topk' || op === 'bottomk') {
+    if (!param) invalid(n.from, `${op} requires a parameter, e.g. ${op}(10, ...)`);
+    if (!/^\d+$/.test(text(q, param!)) || Number(text(q, param!)) <= 0) invalid(param!.from, `${op} parameter must be a positive integer`);
+  } else if (param) {
+    invalid(param.from, `${op} does not take a parameter; only topk and bottomk do`);
+  }
+  if ((op === 'sort' || op === 'sort_desc') && grouping?.getChild('Labels')) invalid(grouping.from, `${op} does not allow grouping`);
+}
+
+function checkBinOp(q: string, n: SyntaxNode): void {
+  const legs = n.getChildren('Expr');
+  let opNode = n.firstChild;
+  while (opNode && !BIN_OPS.has(opNode.type.id)) opNode = opNode.nextSibling;
+  const op = text(q, opNode!).toLowerCase();
+  for (const leg of legs) {
+    if (leg.firstChild!.type.id === G.LogExpr) {
+      invalid(leg.from, `a log query cannot be an operand of "${op}"; turn it into a metric first, e.g. count_over_time(${text(q, leg).trim()} [5m])`);
+    }
+    if (SET_OPS.has(op) && isLiteral(leg)) invalid(leg.from, `"${op}" is a set operator and needs vectors on both sides, not a number`);
+  }
+}
+
+/** Whether an Expr/MetricExpr is a plain number (Loki folds number-op-number into one). */
+function isLiteral(n: SyntaxNode): boolean {
+  const inner = n.type.id === G.Expr || n.type.id === G.MetricExpr ? n.firstChild : n;
+  if (!inner) return false;
+  if (inner.type.id === G.LiteralExpr) return true;
+  if (inner.type.id === G.MetricExpr || inner.type.id === G.Expr) return isLiteral(inner);
+  if (inner.type.id === G.BinOpExpr) return inner.getChildren('Expr').every(isLiteral);
+  return false;
+}
+
+// ---------------------------------------------------------------- parsers
+
+function checkRegexpParser(q: string, s: SyntaxNode): void {
+  const r = checkRegex(q, s, str(q, s));
+  // Unnamed groups are allowed (and ignored) by Loki's regexp parser; named ones become labels.
+  if (!r.groups.some((g) => g !== null)) invalid(s.from, 'regexp parser needs at least one named capture group, e.g. (?P<status>\\d+)');
+  const bad = r.groups.find((g) => g !== null && !LABEL_NAME.test(g));
+  if (bad) invalid(s.from, `capture name "${bad}" is not a valid label name`);
+}
+
+function checkPattern(q: string, s: SyntaxNode): void {
+  const parts = str(q, s).split(/(<[A-Za-z_][A-Za-z0-9_]*>)/).filter((p) => p !== '');
+  const isCapture = (p: string) => /^<[A-Za-z_][A-Za-z0-9_]*>$/.test(p);
+  const named = parts.filter((p) => isCapture(p) && p !== '<_>');
+  if (named.length === 0) invalid(s.from, 'pattern needs at least one named capture such as <status>');
+  for (let i = 1; i < parts.length; i++) {
+    if (isCapture(parts[i - 1]) && isCapture(parts[i])) invalid(s.from, `pattern captures ${parts[i - 1]} and ${parts[i]} must be separated by literal text`);
+  }
+  const dup = named.find((p, i) => named.indexOf(p) !== i);
+  if (dup) invalid(s.from, `pattern capture ${dup} is used twice`);
+}
+
+// ---------------------------------------------------------------- RE2 regexes
+
+interface Re2 { source: string; flags: string; groups: (string | null)[] }
+
+function checkRegex(q: string, s: SyntaxNode, re: string): Re2 {
+  const r = translateRe2(re);
+  if (typeof r === 'string') invalid(s.from, `invalid regular expression ${JSON.stringify(re)}: ${r}`);
+  return r as Re2;
+}
+
+const POSIX: Record<string, string> = {
+  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9',
+  graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ', upper: 'A-Z',
+  word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
+};
+const ANY = '[\\s\\S]';
+
+/**
+ * Translates Go RE2 syntax into an equivalent-enough JS RegExp and compiles it, so
+ * syntax errors and empty-string matching can be judged without Go. Returns an error
+ * message for what RE2 rejects (lookaround, backreferences, bad escapes, ...).
+ * Unicode classes are approximated by "any character", which keeps the structure.
+ */
+export function translateRe2(re: string): Re2 | string {
+  let out = '';
+  const flags = new Set<string>();
+  const groups: (string | null)[] = [];
+  const escape = (i: number, inClass: boolean): [string, number] | string => {
+    const e = re[i + 1];
+    if (e === undefined) return 'trailing backslash at end of expression';
+    if ('ftnrv'.includes(e) || 'dDsSwW'.includes(e)) return ['\\' + e, i + 2];
+    if (e === 'a') return ['\\x07', i + 2];
+    if (!inClass && 'bB'.includes(e)) return ['\\' + e, i + 2];
+    if (!inClass && e === 'A') return ['(?<![\\s\\S])', i + 2];
+    if (!inClass && e === 'z') return ['(?![\\s\\S])', i + 2];
+    if (!inClass && e === 'Q') {
+      const end = re.indexOf('\\E', i + 2);
+      const lit = re.slice(i + 2, end < 0 ? re.length : end);
+      return [lit.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), end < 0 ? re.length : end + 2];
+    }
+    if (e === 'p' || e === 'P') {
+      const m = /^\{\^?[A-Za-z_]+\}|^[A-Za-z]/.exec(re.slice(i + 2));
+      return m ? [inClass ? '\\s\\S' : ANY, i + 2 + m[0].length] : `invalid Unicode class escape near "\\${e}"`;
+    }
+    if (e === 'x') {
+      const m = /^[0-9a-fA-F]{2}|^\{[0-9a-fA-F]{1,6}\}/.exec(re.slice(i + 2));
+      if (!m) return 'invalid hex escape (use \\xHH or \\x{HHHH})';
+      const code = parseInt(m[0].replace(/[{}]/g, ''), 16);
+      if (code > 0x10ffff) return 'hex escape out of range';
+      return [code <= 0xffff ? '\\u' + code.toString(16).padStart(4, '0') : inClass ? '\\s\\S' : ANY, i + 2 + m[0].length];
+    }
+    const oct = /^(0[0-7]{0,2}|[1-7][0-7]{1,2})/.exec(re.slice(i + 1));
+    if (oct) return ['\\u' + parseInt(oct[0], 8).toString(16).padStart(4, '0'), i + 1 + oct[0].length];
+    if (/[1-9]/.test(e)) return `backreferences such as "\\${e}" are not supported by RE2`;
+    if (/[!-/:-@[-`{-~]/.test(e)) return ['\\' + e, i + 2];
+    return `invalid escape "\\${e}"`;
+  };
+
+  for (let i = 0; i < re.length; ) {
+    const c = re[i];
+    if (c === '\\') {
+      const r = escape(i, false);
+      if (typeof r === 'string') return r;
+      [out, i] = [out + r[0], r[1]];
+    } else if (c === '[') {
+      out += '[';
+      i++;
+      if (re[i] === '^') { out += '^'; i++; }
+      if (re[i] === ']') { out += '\\]'; i++; } // a leading ] is literal in RE2, JS reads [] as empty class
+      while (i < re.length && re[i] !== ']') {
+        const posix = /^\[:(\^?)([a-z]+):\]/.exec(re.slice(i));
+        if (posix) {
+          if (!(posix[2] in POSIX)) return `invalid character class "${posix[0]}"`;
+          out += posix[1] ? '\\s\\S' : POSIX[posix[2]];
+          i += posix[0].length;
+        } else if (re[i] === '\\') {
+          const r = escape(i, true);
+          if (typeof r === 'string') return r;
+          [out, i] = [out + r[0], r[1]];
+        } else {
+          out += re[i] === '[' ? '\\[' : re[i];
+          i++;
+        }
+      }
+      if (i >= re.length) return 'missing closing ] of character class';
+      out += ']';
+      i++;
+    } else if (c === '(' && re[i + 1] === '?') {
+      const rest = re.slice(i + 2);
+      const named = /^P?<([^>=!]*)>/.exec(rest);
+      const flagGroup = /^([imsU]*)(?:-([imsU]*))?([:)])/.exec(rest);
+      if (named) {
+        if (!/^\w+$/.test(named[1])) return `invalid capture group name "${named[1]}"`;
+        if (groups.includes(named[1])) return `duplicate capture group name "${named[1]}"`;
+        groups.push(named[1]);
+        out += '(';
+        i += 2 + named[0].length;
+      } else if (/^(=|!|<=|<!)/.test(rest)) {
+        return `lookahead/lookbehind "(?${rest.match(/^(=|!|<=|<!)/)![0]}" is not supported by RE2`;
+      } else if (flagGroup && (flagGroup[1] || flagGroup[2]) && flagGroup[2] !== '') {
+        // Inline flags become global JS flags: close enough to judge syntax and empty matches.
+        for (const f of flagGroup[1]) if (f !== 'U') flags.add(f);
+        out += flagGroup[3] === ':' ? '(?:' : '';
+        i += 2 + flagGroup[0].length;
+      } else if (rest.startsWith(':')) {
+        out += '(?:';
+        i += 3;
+      } else {
+        return `invalid or unsupported group syntax "(?${rest.slice(0, 2)}"`;
+      }
+    } else if (c === '(') {
+      groups.push(null);
+      out += '(';
+      i++;
+    } else {
+      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(re.slice(i));
+      if (rep && (Number(rep[1]) > 1000 || Number(rep[2] || 0) > 1000)) return `repeat count in "${rep[0]}" exceeds RE2's maximum of 1000`;
+      out += c;
+      i++;
+    }
+  }
+  try {
+    new RegExp(out, [...flags].join(''));
+  } catch (e) {
+    return String((e as Error).message).replace(/^.*: /, '');
+  }
+  return { source: out, flags: [...flags].join(''), groups };
+}
+
+/**
+ * Whether a label matcher accepts the empty string, i.e. also selects streams that
+ * lack the label. Regexes are fully anchored as in Prometheus. An invalid regex
+ * reports false (checkLogQL reports the regex itself).
+ */
+export function matchesEmpty(m: LabelMatcher): boolean {
+  if (m.op === '=') return m.value === '';
+  if (m.op === '!=') return m.value !== '';
+  const r = translateRe2(m.value);
+  if (typeof r === 'string') return false;
+  const matches = new RegExp(`^(?:${r.source})$`, r.flags.includes('s') ? r.flags : r.flags + 's').test('');
+  return m.op === '=~' ? matches : !matches;
+}
