@@ -88,7 +88,7 @@ test('spec.tempo: Go durations, receivers, block duration', (t) => {
   t.is(v.tempo.retention, '336h');
   t.is(v.tempo.ingester.max_block_duration, '1h30m');
   t.deepEqual(v.tempo.receivers.otlp.protocols.grpc, { endpoint: '0.0.0.0:4317' });
-  t.is(v.tempo.receivers.otlp.protocols.http, null, 'null removes the chart default receiver');
+  t.deepEqual(v.tempo.receivers.otlp.protocols.http, { endpoint: '127.0.0.1:4318' }, 'off: loopback only (Flux drops a null that would delete it)');
 });
 
 test('spec.pyroscope: replicas, retention, route gateway', (t) => {

@@ -1,6 +1,6 @@
 // The edge of every function: arguments, stdin/stdout, stderr lines and the exit code.
 // Everything inside `transform` is pure.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import YAML from 'yaml';
 import { Item } from './item.ts';
 import { InputError, readResourceList, writeDocuments, writeResourceList } from './resource-list.ts';
@@ -79,7 +79,34 @@ export function parseArgs(argv: string[]): Args | 'help' | 'version' {
 }
 
 function readText(path: string | undefined): string {
-  return readFileSync(path === undefined || path === '-' ? 0 : path, 'utf8');
+  return path === undefined || path === '-' ? readStdin() : readFileSync(path, 'utf8');
+}
+
+/**
+ * stdin may be a non-blocking pipe (a parent that spawns with large input), where
+ * readFileSync(0) fails with EAGAIN: read in a loop and wait briefly when no data is ready.
+ */
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 2);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseConfigFile(text: string, path: string): Item {
@@ -119,7 +146,7 @@ export function main(def: FunctionDef, argv = process.argv.slice(2)): number {
 }
 
 function runResourceList(def: FunctionDef, args: Args): number {
-  if (args.input === undefined && process.stdin.isTTY) {
+  if (args.input === undefined && stdinIsTTY()) {
     process.stderr.write(`${def.name}: reads a ResourceList on stdin\n\n${def.usage}`);
     return 2;
   }
@@ -134,8 +161,33 @@ function runResourceList(def: FunctionDef, args: Args): number {
   let out = writeResourceList(items, results);
   if (args.json) out = JSON.stringify(YAML.parse(out), null, 2) + '\n';
   if (args.output && args.output !== '-') writeFileSync(args.output, out);
-  else process.stdout.write(out);
+  else writeStdout(out);
   return hasErrors(results) ? 1 : 0;
+}
+
+// Startup: process.stdin and process.stdout are streams whose modules node loads on first use;
+// a run needs neither (BENCHMARKS.md).
+
+/** A terminal is a character device: only then is process.stdin worth creating to ask. */
+function stdinIsTTY(): boolean {
+  try {
+    if (!fstatSync(0).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stdin.isTTY === true;
+}
+
+/** Writes all of `text` to fd 1; falls back to process.stdout when the pipe is non-blocking and full. */
+function writeStdout(text: string): void {
+  const buf = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < buf.length) done += writeSync(1, buf, done);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    process.stdout.write(buf.subarray(done));
+  }
 }
 
 /** A bug must not lose the user's package: report it as a result and pass every item through. */
@@ -151,7 +203,7 @@ function safeTransform(def: FunctionDef, fc: Item | undefined, items: Item[]) {
 /** kustomize legacy exec plugin: config file as argument, resources (if any) as YAML documents on stdin. */
 function runLegacy(def: FunctionDef, args: Args): number {
   const fc = parseConfigFile(readText(args.legacyConfig), args.legacyConfig!);
-  const stdin = process.stdin.isTTY ? '' : readText(undefined);
+  const stdin = stdinIsTTY() ? '' : readText(undefined);
   const items: Item[] = [];
   for (const d of YAML.parseAllDocuments(stdin)) {
     if (d.errors.length) throw new InputError(`stdin is not valid YAML: ${d.errors[0]!.message.split('\n')[0]}`);
@@ -160,7 +212,11 @@ function runLegacy(def: FunctionDef, args: Args): number {
   const { items: out, results } = safeTransform(def, fc, items);
   for (const r of results) if (r.severity !== 'info') process.stderr.write(formatResult(def.name, r) + '\n');
   if (hasErrors(results)) return 1;
-  // kustomize would apply a local-config echo of the plugin config: leave it out.
-  process.stdout.write(writeDocuments(out.filter((i) => !(LOCAL_CONFIG in i.annotations) || i.annotations[LOCAL_CONFIG] === 'false')));
+  // kustomize would apply a local-config echo of the plugin config: leave it out. Local config that
+  // came in on stdin goes back: later transformers read it (loki-rules reads the ObservabilityConfig)
+  // and kustomize drops it from the build output itself.
+  const given = new Set(items.map((i) => i.key));
+  const isLocal = (i: Item) => LOCAL_CONFIG in i.annotations && i.annotations[LOCAL_CONFIG] !== 'false';
+  process.stdout.write(writeDocuments(out.filter((i) => given.has(i.key) || !isLocal(i))));
   return 0;
 }

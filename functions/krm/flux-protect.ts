@@ -1,19 +1,20 @@
 // Keeping generated text intact through Flux post-build substitution (FLUX_AND_KRM.md §2).
 //
-// Generators wrap text that must reach the cluster with a literal `${` (Loki -config.expand-env
+// Generators wrap text that must reach the cluster with its `$` as written (Loki -config.expand-env
 // references, Grafana `${__value.raw}` links) in `literal()`. User values keep their `${VAR}`,
 // which Flux is meant to substitute. Per object, after generation:
-//   - literal text only: restore `${` and opt the object out of substitution (annotation);
-//   - literal text and user variables: escape the literal as `$${`, which Flux turns back into `${`;
+//   - literal text only: write it as is and opt the object out of substitution (annotation);
+//   - literal text and user variables: double every literal `$`, which Flux halves back;
 //   - user variables only: leave as is.
 import { FLUX_SUBSTITUTE } from './annotations.ts';
 import type { KrmObject } from './types.ts';
 
-const MARK = '\u{F0000}{';
-const MARK_RE = /\u{F0000}\{/gu;
+// Every `$` of literal text becomes a private-use character until protect() decides its spelling.
+const DOLLAR = '\u{F0000}';
+const DOLLAR_RE = /\u{F0000}/gu;
 
-/** Text that must contain a literal `${`, not a Flux variable. */
-export const literal = (text: string) => text.replaceAll('${', MARK);
+/** Text that must reach the cluster exactly as written (`${__value.raw}`, `${S3_KEY}`), not a Flux variable. */
+export const literal = (text: string) => text.replaceAll('$', DOLLAR);
 
 /** Variables a text expects Flux to substitute (`${NAME}`, `${NAME:=default}`). */
 export function fluxVariables(text: string): string[] {
@@ -24,13 +25,14 @@ export function fluxVariables(text: string): string[] {
 
 export function protect(obj: KrmObject): { object: KrmObject; variables: string[] } {
   const json = JSON.stringify(obj);
-  const hasLiteral = json.includes(MARK);
-  const variables = fluxVariables(json.replace(MARK_RE, ''));
-  if (!hasLiteral) return { object: obj, variables };
+  const variables = fluxVariables(json.replace(DOLLAR_RE, ''));
+  if (!json.includes(DOLLAR)) return { object: obj, variables };
   if (variables.length) {
-    return { object: JSON.parse(json.replace(MARK_RE, '$${')), variables };
+    // Flux turns `$$` into `$` and leaves everything else alone, so doubling every literal `$`
+    // is an exact escape. (A replacer function: in a replacement string `$$` means one `$`.)
+    return { object: JSON.parse(json.replace(DOLLAR_RE, () => '$$')), variables };
   }
-  const out: KrmObject = JSON.parse(json.replace(MARK_RE, '${'));
+  const out: KrmObject = JSON.parse(json.replace(DOLLAR_RE, () => '$'));
   out.metadata.annotations = { ...out.metadata.annotations, [FLUX_SUBSTITUTE]: 'disabled' };
   return { object: out, variables };
 }

@@ -4,8 +4,8 @@
 // per-resource wrapper kustomize/kustomize_varsub.go. The scanner runs on UTF-8 bytes like the Go
 // one, because its quirks depend on byte widths: `${#v}` and `${v:n:m}` count bytes, a NUL byte
 // ends the text (Go's scanner uses rune 0 as EOF), and `${v:é}` is a bad substitution.
-// Known deviations, all outside ASCII: case mapping and the glob trims work on code points with
-// JavaScript case tables, and a byte substring that splits a character decodes to U+FFFD.
+// Known deviations, outside ASCII only: case mapping uses JavaScript's tables, and a result that
+// is not valid UTF-8 (a cut through a character) decodes to U+FFFD per WHATWG, not per byte.
 import YAML from 'yaml';
 import { FLUX_SUBSTITUTE } from './annotations.ts';
 import { OUTPUT_OPTIONS } from './yaml.ts';
@@ -37,7 +37,7 @@ export interface SubstituteOptions {
 export interface FluxReference {
   /** Variable name as Flux looks it up (any run of Unicode letters, digits and `_`). */
   name: string;
-  /** True for `-`, `:-`, `=`, `:=`, `?`, `:?`, `+`, `:+`: an unset variable is no strict-mode error. */
+  /** True for `:-`, `=`, `:=`, `:?`, `:+`: an unset variable is no strict-mode error. (Bare `-`, `?`, `+` do not parse.) */
   hasDefault: boolean;
   /** Source text of the whole `${...}` expression. */
   raw: string;
@@ -82,6 +82,23 @@ const acceptCasingFunc: Accept = (r, i) => (r === 0x2c || r === 0x5e) && i < 3;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/** utf8.DecodeRune: invalid or truncated input gives (RuneError, 1). */
+function decodeRune(b: Uint8Array, p: number): [number, number] {
+  const b0 = b[p], n = b0 < 0x80 ? 1 : b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
+  if (n === 1) return [b0, 1];
+  if (n === 0 || p + n > b.length) return [0xfffd, 1];
+  // Allowed range of the second byte excludes overlongs, surrogates and values above U+10FFFF.
+  const lo = b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
+  const hi = b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
+  if (b[p + 1] < lo || b[p + 1] > hi) return [0xfffd, 1];
+  let r = b0 & (0xff >> (n + 1));
+  for (let i = 1; i < n; i++) {
+    if (i > 1 && (b[p + i] & 0xc0) !== 0x80) return [0xfffd, 1];
+    r = (r << 6) | (b[p + i] & 0x3f);
+  }
+  return [r, n];
+}
+
 type Node = { text: Uint8Array } | FuncNode;
 interface FuncNode {
   param: string;
@@ -116,21 +133,12 @@ class Parser {
       this.width = 0;
       return EOF;
     }
-    const b = this.buf, p = this.pos, b0 = b[p];
-    let r = 0xfffd, w = 1; // Go's utf8.RuneError for invalid input
-    if (b0 < 0x80) [r, w] = [b0, 1];
-    else if (b0 >= 0xc2 && b0 < 0xe0 && p + 1 < b.length) [r, w] = [((b0 & 0x1f) << 6) | (b[p + 1] & 0x3f), 2];
-    else if (b0 >= 0xe0 && b0 < 0xf0 && p + 2 < b.length)
-      [r, w] = [((b0 & 0x0f) << 12) | ((b[p + 1] & 0x3f) << 6) | (b[p + 2] & 0x3f), 3];
-    else if (b0 >= 0xf0 && b0 < 0xf5 && p + 3 < b.length)
-      [r, w] = [((b0 & 0x07) << 18) | ((b[p + 1] & 0x3f) << 12) | ((b[p + 2] & 0x3f) << 6) | (b[p + 3] & 0x3f), 4];
+    const [r, w] = decodeRune(this.buf, this.pos);
     this.width = w;
     this.pos += w;
     return r;
   }
-  unread() {
-    this.pos -= this.width;
-  }
+  unread() { this.pos -= this.width; }
   /** Drops the byte before pos (always an escaping `$` or `\`); pos is not moved. */
   skip() {
     const b = new Uint8Array(this.buf.length - 1);
@@ -139,14 +147,8 @@ class Parser {
     this.buf = b;
     this.skips.push(this.pos - 1);
   }
-  peek(): number {
-    const r = this.read();
-    this.unread();
-    return r;
-  }
-  token(): Uint8Array {
-    return this.buf.slice(this.start, this.pos);
-  }
+  peek(): number { const r = this.read(); this.unread(); return r; }
+  token(): Uint8Array { return this.buf.slice(this.start, this.pos); }
   /** Maps a buffer index back to a byte offset in the parser's input. */
   orig(p: number): number {
     for (let i = this.skips.length - 1; i >= 0; i--) if (p >= this.skips[i]) p++;
@@ -245,7 +247,9 @@ class Parser {
         return this.done(this.parseDefaultFunc(node));
       case ',':
       case '^':
-        return this.done(this.parseOperator(node, acceptCasingFunc, 'bad substitution'));
+        this.parseOperator(node, acceptCasingFunc, 'bad substitution');
+        this.consumeRbrack();
+        return this.done(node);
       case '/':
         return this.done(this.parseReplaceFunc(node));
       case '#':
@@ -284,7 +288,6 @@ class Parser {
     this.mode = M_IDENT;
     if (this.scan() !== Tok.Ident) throw new ParseError(err);
     node.name = decoder.decode(this.token());
-    if (accept === acceptCasingFunc) this.consumeRbrack();
     return node;
   }
   parseDefaultOrSubstr(node: FuncNode): FuncNode {
@@ -292,7 +295,7 @@ class Parser {
     this.read();
     const r = this.peek();
     this.unread();
-    return '=-?+'.includes(ch(r)) && r !== EOF ? this.parseDefaultFunc(node) : this.parseSubstrFunc(node);
+    return '=-?+'.includes(ch(r)) ? this.parseDefaultFunc(node) : this.parseSubstrFunc(node);
   }
   parseSubstrFunc(node: FuncNode): FuncNode {
     this.parseOperator(node, acceptOneColon, 'bad substitution');
@@ -429,48 +432,55 @@ function toSubstr(s: string, args: string[]): string {
   return decoder.decode(b.subarray(pos, pos + len));
 }
 
-/** ${v#p} ${v##p} ${v%p} ${v%%p}: suffix forms reverse both value and pattern, as Go does. */
+/** ${v#p} ${v##p} ${v%p} ${v%%p} on bytes; suffix forms reverse value and pattern by runes, as Go does. */
 function trim(s: string, pattern: string, longest: boolean, suffix: boolean): string {
-  const cps = [...s].map((c) => c.codePointAt(0)!);
-  const pat = [...pattern].map((c) => c.codePointAt(0)!);
-  if (suffix) {
-    cps.reverse();
-    pat.reverse();
-  }
-  let cut = 0;
-  for (let i = 0; i < cps.length; i++) {
-    const m = globMatch(pat, cps.slice(0, cps.length - i));
+  let b: Uint8Array = encoder.encode(s), pat: Uint8Array = encoder.encode(pattern);
+  if (suffix) [b, pat] = [reverseRunes(b), reverseRunes(pat)];
+  let rest = b;
+  for (let i = 0; i < b.length; i++) {
+    const m = globMatch(pat, b.subarray(0, b.length - i));
     if (m === undefined) return s; // ErrBadPattern: value unchanged
     if (m) {
-      cut = cps.length - i;
+      rest = b.subarray(b.length - i);
       if (longest) break;
     }
   }
-  const rest = cps.slice(cut);
-  if (suffix) rest.reverse();
-  return String.fromCodePoint(...rest);
+  return decoder.decode(suffix ? reverseRunes(rest) : rest);
+}
+
+/** Go's []rune round trip: every invalid byte becomes U+FFFD. */
+function reverseRunes(b: Uint8Array): Uint8Array {
+  const runes: number[] = [];
+  for (let p = 0; p < b.length; ) {
+    const [r, w] = decodeRune(b, p);
+    runes.push(r);
+    p += w;
+  }
+  return encoder.encode(runes.reverse().map((r) => String.fromCodePoint(r)).join(''));
 }
 
 const [STAR, QMARK, LSQ, RSQ, CARET, DASH] = [...'*?[]^-'].map((c) => c.charCodeAt(0));
+type Bytes = Uint8Array;
 
-/** envsubst/path.Match; undefined stands for ErrBadPattern. A trailing `*` also matches `/`. */
-function globMatch(pattern: number[], name: number[]): boolean | undefined {
+/** envsubst/path.Match on bytes; undefined stands for ErrBadPattern. A trailing `*` also matches `/`. */
+function globMatch(pattern: Bytes, name: Bytes): boolean | undefined {
   outer: while (pattern.length > 0) {
     let star = false;
     while (pattern.length > 0 && pattern[0] === STAR) {
-      pattern = pattern.slice(1);
+      pattern = pattern.subarray(1);
       star = true;
     }
     let i = 0, inrange = false;
-    scan: for (; i < pattern.length; i++) {
+    for (; i < pattern.length; i++) {
       const c = pattern[i];
-      if (c === BSLASH) { if (i + 1 < pattern.length) i++; }
-      else if (c === LSQ) inrange = true;
+      if (c === BSLASH) {
+        if (i + 1 < pattern.length) i++;
+      } else if (c === LSQ) inrange = true;
       else if (c === RSQ) inrange = false;
-      else if (c === STAR && !inrange) break scan;
+      else if (c === STAR && !inrange) break;
     }
-    const chunk = pattern.slice(0, i);
-    pattern = pattern.slice(i);
+    const chunk = pattern.subarray(0, i);
+    pattern = pattern.subarray(i);
     if (star && chunk.length === 0) return true;
     const first = matchChunk(chunk, name);
     if (first.rest && (first.rest.length === 0 || pattern.length > 0)) {
@@ -480,7 +490,7 @@ function globMatch(pattern: number[], name: number[]): boolean | undefined {
     if (first.bad) return undefined;
     if (star) {
       for (let j = 0; j < name.length; j++) {
-        const m = matchChunk(chunk, name.slice(j + 1));
+        const m = matchChunk(chunk, name.subarray(j + 1));
         if (m.rest) {
           if (pattern.length === 0 && m.rest.length > 0) continue;
           name = m.rest;
@@ -494,61 +504,59 @@ function globMatch(pattern: number[], name: number[]): boolean | undefined {
   return name.length === 0;
 }
 
-function matchChunk(chunk: number[], s: number[]): { rest?: number[]; bad?: boolean } {
+function matchChunk(chunk: Bytes, s: Bytes): { rest?: Bytes; bad?: boolean } {
   const BAD = { bad: true };
   while (chunk.length > 0) {
     if (s.length === 0) return {};
     const c = chunk[0];
     if (c === LSQ) {
-      const r = s[0];
-      s = s.slice(1);
-      chunk = chunk.slice(1);
+      const [r, n] = decodeRune(s, 0);
+      s = s.subarray(n);
+      chunk = chunk.subarray(1);
       let notNegated = true;
       if (chunk.length > 0 && chunk[0] === CARET) {
         notNegated = false;
-        chunk = chunk.slice(1);
+        chunk = chunk.subarray(1);
       }
       let match = false;
       for (let nrange = 0; ; nrange++) {
         if (chunk.length > 0 && chunk[0] === RSQ && nrange > 0) {
-          chunk = chunk.slice(1);
+          chunk = chunk.subarray(1);
           break;
         }
         const lo = getEsc(chunk);
         if (!lo) return BAD;
-        let hi = lo;
-        if (lo.rest[0] === DASH) {
-          hi = getEsc(lo.rest.slice(1));
-          if (!hi) return BAD;
-        }
+        const hi = lo.rest[0] === DASH ? getEsc(lo.rest.subarray(1)) : lo;
+        if (!hi) return BAD;
         chunk = hi.rest;
         if (lo.r <= r && r <= hi.r) match = true;
       }
       if (match !== notNegated) return {};
     } else if (c === QMARK) {
-      s = s.slice(1);
-      chunk = chunk.slice(1);
+      s = s.subarray(decodeRune(s, 0)[1]);
+      chunk = chunk.subarray(1);
     } else {
       if (c === BSLASH) {
-        chunk = chunk.slice(1);
+        chunk = chunk.subarray(1);
         if (chunk.length === 0) return BAD;
       }
       if (chunk[0] !== s[0]) return {};
-      s = s.slice(1);
-      chunk = chunk.slice(1);
+      s = s.subarray(1);
+      chunk = chunk.subarray(1);
     }
   }
   return { rest: s };
 }
 
-function getEsc(chunk: number[]): { r: number; rest: number[] } | undefined {
+function getEsc(chunk: Bytes): { r: number; rest: Bytes } | undefined {
   if (chunk.length === 0 || chunk[0] === DASH || chunk[0] === RSQ) return undefined;
   if (chunk[0] === BSLASH) {
-    chunk = chunk.slice(1);
+    chunk = chunk.subarray(1);
     if (chunk.length === 0) return undefined;
   }
-  const rest = chunk.slice(1);
-  return rest.length === 0 ? undefined : { r: chunk[0], rest };
+  const [r, n] = decodeRune(chunk, 0);
+  const rest = chunk.subarray(n);
+  return (r === 0xfffd && n === 1) || rest.length === 0 ? undefined : { r, rest };
 }
 
 // ---- public API -----------------------------------------------------------------------------
@@ -576,7 +584,13 @@ interface ScanResult {
 /** Parses like Flux, but after a malformed `${` carries on behind it to report everything. */
 function scanText(text: string): ScanResult {
   const bytes = encoder.encode(text);
-  const toOffset = (byteOff: number) => decoder.decode(bytes.subarray(0, byteOff)).length;
+  let lastByte = 0, lastUnit = 0; // offsets mostly grow, so decode only the new stretch
+  const toOffset = (byteOff: number) => {
+    if (byteOff < lastByte) [lastByte, lastUnit] = [0, 0];
+    lastUnit += decoder.decode(bytes.subarray(lastByte, byteOff)).length;
+    lastByte = byteOff;
+    return lastUnit;
+  };
   const out: ScanResult = { references: [], malformed: [] };
   const collect = (nodes: Node[], base: number) => {
     for (const n of nodes) {
@@ -633,6 +647,13 @@ export interface ApplyOptions extends SubstituteOptions {
   always?: boolean;
 }
 
+/** Parse like go-yaml v2 (sigs.k8s.io/yaml): YAML 1.1 scalars, but dates and `12:30` stay strings. */
+const YAML_V2: YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions = {
+  version: '1.1',
+  customTags: (tags) =>
+    tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+};
+
 const VAR_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/; // Go's ^[_[:alpha:]][_[:alpha:][:digit:]]*$ (ASCII classes)
 
 /**
@@ -666,7 +687,7 @@ export function applyToObject<T extends object>(obj: T, vars: Record<string, str
     }
     throw e;
   }
-  const doc = YAML.parseDocument(out, { version: '1.1' });
+  const doc = YAML.parseDocument(out, YAML_V2);
   if (doc.errors.length) {
     throw new FluxSubstitutionError(`envsubst error: YAMLToJSON: ${doc.errors[0].message}`, 'yaml');
   }

@@ -4,6 +4,7 @@ import type { Item } from '../krm/item.ts';
 import { error } from '../krm/results.ts';
 import type { Result } from '../krm/types.ts';
 import { API_VERSION, KIND, configSchema, type ObservabilityConfig } from './schema.ts';
+import { inlineCredentialMessage } from './object-storage.ts';
 
 const FN = 'observability-stack';
 const GROUP = API_VERSION.split('/')[0]!;
@@ -84,6 +85,8 @@ function issueResults(issue: z.core.$ZodIssue, raw: unknown, resourceRef: Result
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(base);
     return issue.keys.map((k) => {
+      const credential = inlineCredentialMessage(base, k);
+      if (credential) return error(credential, { resourceRef, file, field: [...base, k].join('.') });
       const near = closest(k, known);
       const hint = near ? `did you mean "${near}"? ` : '';
       return error(`unknown field "${k}": ${hint}allowed fields here: ${known.join(', ')}`, {

@@ -2,7 +2,9 @@
 import type { KrmObject } from '../krm/types.ts';
 import { prune } from '../krm/yaml.ts';
 import { chartSource, helmRelease } from './flux.ts';
-import { pathFor } from './layout.ts';
+import { datasourcesConfigMap, type Releases } from './grafana.ts';
+import { layoutObjects } from './kustomization.ts';
+import { DATASOURCES_APP, pathFor } from './layout.ts';
 import { lokiValues } from './loki.ts';
 import { deepMerge, type Values } from './merge.ts';
 import { pyroscopeRoute, pyroscopeValues } from './pyroscope.ts';
@@ -31,6 +33,7 @@ export function generate(r: Resolved): Generated[] {
   ];
   const out: Generated[] = [];
   const sources = new Set<string>();
+  const releases: Releases = {};
   for (const c of components.filter((c) => c.enabled)) {
     const source = chartSource(r, c.chart);
     // A HelmRepository serves several charts: emit it once.
@@ -39,12 +42,17 @@ export function generate(r: Resolved): Generated[] {
       const shared = source.kind === 'HelmRepository';
       out.push({ object: source, path: shared ? pathFor(r, 'sources', source.kind, source.metadata.name) : pathFor(r, c.app, source.kind) });
     }
-    const values = deepMerge(c.values(), c.userValues);
-    out.push({ object: helmRelease(r, c.app, c.chart, prune(values)), path: pathFor(r, c.app, 'HelmRelease') });
+    const values = prune(deepMerge(c.values(), c.userValues));
+    releases[c.app] = { name: c.app, chart: c.chart.chart, values };
+    out.push({ object: helmRelease(r, c.app, c.chart, values), path: pathFor(r, c.app, 'HelmRelease') });
   }
   if (s.pyroscope.enabled) {
     const route = pyroscopeRoute(r, 'pyroscope');
     if (route) out.push({ object: route, path: pathFor(r, 'pyroscope', 'HTTPRoute') });
   }
-  return out;
+  // Service names come from the final values, so datasources follow any name override.
+  const datasources = datasourcesConfigMap(r, releases);
+  if (datasources) out.push({ object: datasources, path: pathFor(r, DATASOURCES_APP, 'ConfigMap') });
+  // Last: the layout's kustomize and Flux Kustomizations list the files above.
+  return [...out, ...layoutObjects(r, out)];
 }

@@ -1,7 +1,7 @@
 // Grafana Loki: the HelmRelease values for the grafana-community loki chart (18.x).
 // Facts and pitfalls: ../shared/reference/CHARTS.md §1.
 import type { Resolved } from './resolve.ts';
-import type { Values } from './merge.ts';
+import { deepMerge, type Values } from './merge.ts';
 import { lokiStorageValues } from './loki-storage.ts';
 
 /** Loki's tenant when auth is off (-auth.no-auth-tenant): the ruler reads <dir>/<tenant>/. */
@@ -50,8 +50,8 @@ export function lokiValues(r: Resolved): Values {
         : undefined,
     },
   };
-  if (storage.extra) Object.assign(values, storage.extra);
-  return values;
+  // Deep: storage.extra may add keys under loki (storage_config) as well as top-level blocks.
+  return storage.extra ? deepMerge(values, storage.extra) : values;
 }
 
 function sidecarValues(r: Resolved): Values {

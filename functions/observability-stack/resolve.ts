@@ -1,6 +1,7 @@
 // Defaults that depend on other fields, resolved once so generators read plain values.
 import { CHART_SOURCES, HELM_REPOSITORIES, type ChartName } from '../versions.ts';
 import type { ObservabilityConfig, Spec } from './schema.ts';
+import { tempoDistributedSource } from './tempo-distributed.ts';
 
 export interface ChartRef {
   /** Chart name in the repository, and the name of its OCIRepository. */
@@ -46,7 +47,7 @@ export function resolve(config: ObservabilityConfig): Resolved {
     },
     charts: {
       loki: chartRef('loki', kind, spec.loki.chart),
-      tempo: chartRef(spec.tempo.mode === 'Distributed' ? 'tempo-distributed' : 'tempo', kind, spec.tempo.chart),
+      tempo: tempoDistributedSource(chartRef(spec.tempo.mode === 'Distributed' ? 'tempo-distributed' : 'tempo', kind, spec.tempo.chart), kind, spec.tempo.chart.url),
       pyroscope: chartRef('pyroscope', kind, spec.pyroscope.chart),
     },
   };

@@ -91,7 +91,11 @@ export const lokiSchema = z
       .int()
       .min(1)
       .optional()
-      .meta(d('Loki replication factor. Default: 1 for SingleBinary, 3 for the scalable modes.')),
+      .meta(
+        d(
+          'Loki replication factor: copies of each log stream. At most the write (SimpleScalable) or ingester (Distributed) replicas. Default: 1 for SingleBinary; 3 for the scalable modes, or the write/ingester replica count when that is lower.',
+        ),
+      ),
     storage: storage('50Gi', 'Loki data (single binary) or write/backend'),
     schemaMigrationDate: z
       .string()
@@ -99,7 +103,7 @@ export const lokiSchema = z
       .optional()
       .meta(
         d(
-          'When moving an existing filesystem install to object storage: the (future) date from which Loki writes to the object store. The filesystem schema period before it is kept. Default: unset (fresh install).',
+          'When moving an existing filesystem install to spec.objectStorage: the first day (UTC, after 2024-04-01, pick a future date) Loki writes to the object store. The filesystem schema period from 2024-04-01 stays, so older logs remain readable from the single-binary volume (see docs/scaling.md). Default: unset (a fresh install, object store from 2024-04-01).',
         ),
       ),
     rules: z
@@ -168,7 +172,31 @@ export const tempoSchema = z
         compactor: replicas(undefined, 'compactor (Distributed)'),
       })
       .prefault({})
-      .meta(d('Replicas per component in Distributed mode. Default: the chart default.')),
+      .meta(d('Replicas per component in Distributed mode (ingester and compactor only exist up to chart 2.x). Default: the chart default.')),
+    kafka: z
+      .strictObject({
+        address: z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, { error: 'must be host:port[,host:port], such as kafka.kafka.svc.cluster.local:9092' })
+          .meta(d('Kafka-compatible broker(s), host:port[,host:port]. Required.')),
+        topic: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'must be a Kafka topic name: letters, digits, ".", "_" and "-"' })
+          .default('tempo-traces')
+          .meta(d('Topic Tempo writes spans to. Default: tempo-traces.')),
+        partitions: z
+          .number()
+          .int()
+          .min(1)
+          .default(3)
+          .meta(d('Partitions of the topic; the block-builder and live-store replica counts equal it. Default: 3.')),
+      })
+      .optional()
+      .meta(
+        d(
+          'Kafka write path of Tempo 3 (tempo-distributed chart 3.x, pinned with spec.tempo.chart.version); Distributed mode only. Default: unset (the pinned chart 1.61.3 runs Tempo 2 with ingesters and needs no Kafka).',
+        ),
+      ),
     chart: chart('tempo'),
     values,
   })
@@ -205,45 +233,65 @@ export const pyroscopeSchema = z
   .prefault({})
   .meta(d('Grafana Pyroscope (profiles).'));
 
+/** S3/GCS bucket and Azure container names share this shape (3-63 lowercase characters). */
+const bucket = (def: string, what: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      error: `must be a bucket name: 3-63 lowercase letters, digits, "." or "-" (leave the field out for the default ${def})`,
+    })
+    .default(def)
+    .meta(d(`${what} Default: ${def}.`));
+
+/** A key of the credentials Secret (Kubernetes Secret data key syntax). */
+const secretKey = (def: string, what: string) =>
+  z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: 'must be a Secret data key: letters, digits, "-", "_" and "."' })
+    .default(def)
+    .meta(d(`${what} Default: ${def}.`));
+
 export const objectStorageSchema = z
   .strictObject({
     type: z.enum(['s3', 'gcs', 'azure']).meta(d('Object store type. Required.')),
-    endpoint: z.string().min(1).optional().meta(d('S3 endpoint host[:port] (MinIO, Ceph RGW) or Azure endpoint suffix. Default: the provider default.')),
-    region: z.string().min(1).optional().meta(d('Bucket region (s3). Default: unset.')),
-    insecure: z.boolean().default(false).meta(d('Plain HTTP to the endpoint (in-cluster MinIO). Default: false.')),
-    forcePathStyle: z.boolean().default(false).meta(d('Path-style S3 addressing (MinIO, Ceph). Default: false.')),
+    endpoint: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(
+        d(
+          's3: endpoint host[:port] without scheme (MinIO, Ceph RGW, R2); azure: the endpoint suffix (blob.core.windows.net); not used for gcs. Default: the provider default (AWS from spec.objectStorage.region, Azure public cloud).',
+        ),
+      ),
+    region: z.string().min(1).optional().meta(d('Bucket region (s3 only). Default: unset.')),
+    insecure: z.boolean().default(false).meta(d('s3: plain HTTP to the endpoint (in-cluster MinIO). Default: false.')),
+    forcePathStyle: z.boolean().default(false).meta(d('s3: path-style addressing (MinIO, Ceph). Default: false.')),
     buckets: z
       .strictObject({
         loki: z
           .strictObject({
-            chunks: z.string().min(3).default('loki-chunks').meta(d('Default: loki-chunks.')),
-            ruler: z.string().min(3).default('loki-ruler').meta(d('Default: loki-ruler.')),
-            admin: z.string().min(3).default('loki-admin').meta(d('Default: loki-admin.')),
+            chunks: bucket('loki-chunks', 'Loki chunks and index.'),
+            ruler: bucket('loki-ruler', 'Loki rules stored through the ruler API (sidecar rules stay local).'),
+            admin: bucket('loki-admin', 'Loki admin bucket (only read by Grafana Enterprise Logs).'),
           })
-          .prefault({}),
-        tempo: z.string().min(3).default('tempo-traces').meta(d('Default: tempo-traces.')),
-        pyroscope: z.string().min(3).default('pyroscope-profiles').meta(d('Default: pyroscope-profiles.')),
+          .prefault({})
+          .meta(d('Loki buckets.')),
+        tempo: bucket('tempo-traces', 'Tempo blocks; Tempo needs a bucket of its own.'),
+        pyroscope: bucket('pyroscope-profiles', 'Pyroscope blocks; Pyroscope needs a bucket of its own.'),
       })
       .prefault({})
-      .meta(d('Bucket per system.')),
+      .meta(d('Bucket (container for azure) per system; they must exist.')),
     secretRef: z
       .strictObject({
-        name: dnsSubdomain('secretRef.name').meta(d('Secret in spec.namespace holding the credentials. Required.')),
-        accessKeyIdKey: z.string().min(1).default('AWS_ACCESS_KEY_ID').meta(d('s3: key of the access key id. Default: AWS_ACCESS_KEY_ID.')),
-        secretAccessKeyKey: z
-          .string()
-          .min(1)
-          .default('AWS_SECRET_ACCESS_KEY')
-          .meta(d('s3: key of the secret access key. Default: AWS_SECRET_ACCESS_KEY.')),
-        accountNameKey: z.string().min(1).default('AZURE_ACCOUNT_NAME').meta(d('azure: key of the account name. Default: AZURE_ACCOUNT_NAME.')),
-        accountKeyKey: z.string().min(1).default('AZURE_ACCOUNT_KEY').meta(d('azure: key of the account key. Default: AZURE_ACCOUNT_KEY.')),
-        serviceAccountKey: z
-          .string()
-          .min(1)
-          .default('GOOGLE_SERVICE_ACCOUNT_JSON')
-          .meta(d('gcs: key holding the service-account JSON. Default: GOOGLE_SERVICE_ACCOUNT_JSON.')),
+        name: dnsSubdomain('secretRef.name').optional().meta(d('Secret in spec.namespace holding the credentials. Required.')),
+        accessKeyIdKey: secretKey('AWS_ACCESS_KEY_ID', 's3: key of the access key id.'),
+        secretAccessKeyKey: secretKey('AWS_SECRET_ACCESS_KEY', 's3: key of the secret access key.'),
+        accountNameKey: secretKey('AZURE_ACCOUNT_NAME', 'azure: key of the storage account name.'),
+        accountKeyKey: secretKey('AZURE_ACCOUNT_KEY', 'azure: key of the storage account key.'),
+        serviceAccountKey: secretKey('GOOGLE_SERVICE_ACCOUNT_JSON', 'gcs: key holding the service-account JSON (mounted as a file).'),
       })
-      .meta(d('Credentials, never inline: a Secret reference. Required.')),
+      .optional()
+      .meta(d('Credentials, never inline: a reference to a Secret the pods read through environment variables (gcs: a mounted file). Required.')),
   })
   .meta(d('Object storage for the scalable modes (or a single binary writing to a bucket). Default: unset (local volumes).'));
 

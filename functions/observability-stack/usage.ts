@@ -17,5 +17,6 @@ Flags (compatible with kpt-functions based functions):
   -h, --help                   print this help
 
 Exit codes: 0 success, 1 the config or input has errors (see results and stderr), 2 bad flags.
-Docs: README.md and docs/observability-stack.md.
+Docs: README.md and docs/observability-stack.md (every config field, output layouts, Grafana).
+Editor schema: schemas/observabilityconfig.v1alpha1.json (# yaml-language-server: $schema=...).
 `;
