@@ -24,6 +24,24 @@ const withCache = process.env.BUILD_CODE_CACHE !== '0';
 // The bundle runs as the body of a CommonJS module wrapper, compiled by the launcher.
 const WRAP = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
 
+/**
+ * zod re-exports all of its 60-odd error message locales (z.locales), so a bundle carries them
+ * all: a third of its code, read and scanned at every start. Our messages are English (zod's
+ * default, which it imports directly): z.locales keeps only `en`.
+ */
+const onlyEnglishZodLocale = {
+  name: 'only-english-zod-locale',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: root,
+    }));
+  },
+};
+
 for (const fn of fns) {
   const outfile = join(root, 'dist', `${fn}.cjs`);
   const { outputFiles } = await build({
@@ -37,6 +55,7 @@ for (const fn of fns) {
     // zod compiles a validator per object schema with `new Function` on first use: slower than
     // interpreting it for the one config a run validates, and out of reach of the code cache.
     banner: { js: 'globalThis.__zod_globalConfig??={jitless:true};' },
+    plugins: [onlyEnglishZodLocale],
     write: false,
     outfile,
     logLevel: 'warning',

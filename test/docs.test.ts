@@ -77,8 +77,8 @@ test('--help prints the usage, naming docs and schema files that exist', (t) => 
   for (const p of paths) t.true(existsSync(join(ROOT, p)), p);
 });
 
-test('README sections: the yaml-language-server line, by URL and by relative path, names the committed schema', (t) => {
-  const text = read('docs/README-sections.md');
+test('README: the yaml-language-server line, by URL and by relative path, names the committed schema', (t) => {
+  const text = read('README.md');
   const lines = [...text.matchAll(/^# yaml-language-server: \$schema=(\S+)$/gm)].map((m) => m[1]!);
   const url = lines.find((l) => l.startsWith('https://'));
   const rel = lines.find((l) => l.startsWith('.'));
