@@ -15,6 +15,7 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 // The config kind each function reads (functions/<fn>/schema.ts); kustomize finds a plugin by it.
 const KINDS = {
   'observability-stack': { apiVersion: 'observability.krm.dev/v1alpha1', kind: 'ObservabilityConfig' },
+  'loki-rules': { apiVersion: 'observability.krm.dev/v1alpha1', kind: 'LokiRule' },
 };
 
 const USAGE = `usage: npm run install-plugin -- [--plugin-home DIR] [FUNCTION]

@@ -1,8 +1,8 @@
 // loki-rules under kubectl's built-in kustomize, one `transformers:` entry per LokiRule: as a
 // legacy exec plugin (kubectl silently skips exec KRM functions, see pipelines-kustomize) and as a
 // container function (docker shim -> podman). Both must build what kpt rendered in examples/loki-rules.
-import { copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import {
   ORCHESTRATOR_KEY, ROOT, bundle, byKey, ensureImages, generatedObjects, imageRef, parseDocs, pipelineTest, run, shimEnv, show, tempDir, writeFiles,
@@ -39,16 +39,13 @@ function kustomization(container: boolean, withConfig = true): string {
   return dir;
 }
 
-/** Installs the bundle where kustomize looks for the LokiRule plugin: the install script, if it knows loki-rules. */
+/** Installs the bundle where kustomize looks for the LokiRule plugin, with the install script. */
 function pluginHome(): { home: string; how: string } {
   const home = tempDir('plugins');
   const r = run('npm', ['run', '--silent', 'install-plugin', '--', '--plugin-home', home, FN]);
-  if (r.status === 0) return { home, how: 'install-plugin' };
-  const dest = join(home, 'observability.krm.dev', 'v1alpha1', 'lokirule', 'LokiRule');
-  mkdirSync(dirname(dest), { recursive: true });
-  copyFileSync(bundle(FN), dest);
-  chmodSync(dest, 0o755);
-  return { home, how: 'copied' };
+  if (r.status !== 0) throw new Error(`install-plugin failed: ${r.stderr}`);
+  if (!existsSync(join(home, 'observability.krm.dev', 'v1alpha1', 'lokirule', 'LokiRule'))) throw new Error('install-plugin put the LokiRule plugin elsewhere');
+  return { home, how: 'install-plugin' };
 }
 
 const kustomize = (dir: string, env: NodeJS.ProcessEnv) => run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], { env });

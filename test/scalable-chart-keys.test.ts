@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { ROOT } from './support/fn.ts';
 import { referenceDir } from './support/crd.ts';
-import { unknownValueKeys } from './support/chart-values.ts';
+import { releasesOf, unknownValueKeys } from './support/chart-values.ts';
 import { generateFor } from './support/transform.ts';
 import { readTree } from './support/tree.ts';
 
@@ -20,27 +20,8 @@ const reference = referenceDir();
 const check = reference ? test : test.skip;
 if (!reference) console.log('scalable-chart-keys: ../shared/reference is absent, chart key checks skipped');
 
-interface Release {
-  name: string;
-  chart: string;
-  version: string;
-  values: object;
-}
-
-/** The chart and version of each HelmRelease, from its chartRef/OCIRepository or chart.spec. */
-function releases(objects: any[]): Release[] {
-  const tags = new Map(objects.filter((o) => o.kind === 'OCIRepository').map((o) => [o.metadata.name, o.spec.ref.tag]));
-  return objects
-    .filter((o) => o.kind === 'HelmRelease')
-    .map((hr) => {
-      const chart = hr.spec.chartRef?.name ?? hr.spec.chart.spec.chart;
-      const version = hr.spec.chartRef ? tags.get(chart) : hr.spec.chart.spec.version;
-      return { name: hr.metadata.name, chart, version, values: hr.spec.values ?? {} };
-    });
-}
-
 function assertKnown(t: any, objects: any[], expected: number) {
-  const found = releases(objects);
+  const found = releasesOf(objects);
   t.is(found.length, expected, 'every release was checked');
   for (const r of found) {
     const dir = `${r.chart}-${r.version}`;

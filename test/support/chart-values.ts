@@ -170,3 +170,22 @@ export function unknownValueKeys(chartDir: string, values: object, allowances: s
   walk(values as Record<string, unknown>, chart.values, []);
   return unknown;
 }
+
+export interface Release {
+  name: string;
+  chart: string;
+  version: string;
+  values: object;
+}
+
+/** The chart and version of each HelmRelease, from its chartRef/OCIRepository or chart.spec. */
+export function releasesOf(objects: any[]): Release[] {
+  const tags = new Map(objects.filter((o) => o.kind === 'OCIRepository').map((o) => [o.metadata.name, o.spec.ref.tag]));
+  return objects
+    .filter((o) => o.kind === 'HelmRelease')
+    .map((hr) => {
+      const chart = hr.spec.chartRef?.name ?? hr.spec.chart.spec.chart;
+      const version = hr.spec.chartRef ? tags.get(chart) : hr.spec.chart.spec.version;
+      return { name: hr.metadata.name, chart, version, values: hr.spec.values ?? {} };
+    });
+}
