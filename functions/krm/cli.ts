@@ -3,7 +3,7 @@
 import { fstatSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import YAML from 'yaml';
 import { Item } from './item.ts';
-import { InputError, readResourceList, writeDocuments, writeResourceList } from './resource-list.ts';
+import { InputError, MAX_INPUT_BYTES, readResourceList, writeDocuments, writeResourceList } from './resource-list.ts';
 import { error, formatResult, hasErrors } from './results.ts';
 import type { Result } from './types.ts';
 import { LOCAL_CONFIG } from './annotations.ts';
@@ -90,6 +90,7 @@ function readStdin(): string {
   const chunks: Buffer[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
   const pause = new Int32Array(new SharedArrayBuffer(4));
+  let total = 0;
   for (;;) {
     let n: number;
     try {
@@ -105,6 +106,11 @@ function readStdin(): string {
     }
     if (n === 0) break;
     chunks.push(Buffer.from(buf.subarray(0, n)));
+    total += n;
+    // Stop reading early: memory stays bounded whatever is piped in.
+    if (total > MAX_INPUT_BYTES) {
+      throw new InputError(`input is over the limit of ${MAX_INPUT_BYTES} bytes; split the package or raise KRM_MAX_INPUT_BYTES`);
+    }
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -138,7 +144,7 @@ export function main(def: FunctionDef, argv = process.argv.slice(2)): number {
   try {
     return args.legacyConfig ? runLegacy(def, args) : runResourceList(def, args);
   } catch (e) {
-    const msg = e instanceof InputError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
+    const msg = e instanceof InputError ? e.message : describe(e);
     process.stderr.write(`${def.name}: error: ${msg}\n`);
     if (process.env.KRM_DEBUG && !(e instanceof InputError)) process.stderr.write(`${(e as Error)?.stack}\n`);
     return 1;
@@ -196,7 +202,7 @@ function safeTransform(def: FunctionDef, fc: Item | undefined, items: Item[]) {
     return def.transform(fc, items);
   } catch (e) {
     if (process.env.KRM_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
-    return { items, results: [error(`internal error in ${def.name}: ${(e as Error)?.message ?? e}`)] };
+    return { items, results: [error(describe(e, def.name))] };
   }
 }
 
@@ -219,4 +225,12 @@ function runLegacy(def: FunctionDef, args: Args): number {
   const isLocal = (i: Item) => LOCAL_CONFIG in i.annotations && i.annotations[LOCAL_CONFIG] !== 'false';
   process.stdout.write(writeDocuments(out.filter((i) => given.has(i.key) || !isLocal(i))));
   return 0;
+}
+
+/** What went wrong, in one line: exhausted stacks come from input nested too deeply, not from a bug. */
+function describe(e: unknown, fn?: string): string {
+  if (/Maximum call stack size exceeded/.test(String((e as Error)?.message))) {
+    return 'the input is nested too deeply to read (thousands of levels); flatten the offending resource';
+  }
+  return `internal error${fn ? ` in ${fn}` : ''}: ${(e as Error)?.message ?? e}`;
 }

@@ -104,14 +104,17 @@ function issueResults(issue: z.core.$ZodIssue, raw: unknown, resourceRef: Result
     message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   if (current !== undefined && typeof current !== 'object' && issue.code !== 'invalid_type') {
-    message += `; got ${JSON.stringify(current)}`;
+    message += `; got ${shorten(JSON.stringify(current))}`;
   }
   return [error(`${base.join('.') || 'config'} ${message}`, { resourceRef, file, field: base.join('.'), currentValue: scalar(current) })];
 }
 
 const expected = (issue: { expected?: string }) => (issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`);
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`);
-const scalar = (v: unknown) => (v === undefined || (v !== null && typeof v === 'object') ? undefined : v);
+const scalar = (v: unknown) =>
+  v === undefined || (v !== null && typeof v === 'object') ? undefined : typeof v === 'string' ? shorten(v) : v;
+/** Messages and results quote the offending value, but never a megabyte of it. */
+const shorten = (s: string) => (s.length > 120 ? `${s.slice(0, 100)}… (${s.length} characters)` : s);
 
 function valueAt(obj: unknown, path: string[]): unknown {
   let cur: any = obj;
