@@ -144,7 +144,11 @@ stringData:
   }
 }
 
-/** LokiRules with `groups` rule groups in all (four per LokiRule), and the config that names the label. */
+/**
+ * LokiRules with `groups` rule groups in all (four per LokiRule), and the config that names the
+ * label. Written as the examples write them: local config already (a render that must add the
+ * annotation rewrites each LokiRule once, then never again).
+ */
 export function lokiRulesList(groups) {
   const texts = [YAML.stringify(quickstartConfig())];
   const perRule = 4;
@@ -153,7 +157,11 @@ export function lokiRulesList(groups) {
     const rule = {
       apiVersion: 'observability.krm.dev/v1alpha1',
       kind: 'LokiRule',
-      metadata: { name: `app-${r}`, namespace: `ns-${r % 20}`, annotations: { 'internal.config.kubernetes.io/path': `apps/app-${r}/rules.yaml` } },
+      metadata: {
+        name: `app-${r}`,
+        namespace: `ns-${r % 20}`,
+        annotations: { 'config.kubernetes.io/local-config': 'true', 'internal.config.kubernetes.io/path': `apps/app-${r}/rules.yaml` },
+      },
       spec: {
         groups: Array.from({ length: n }, (_, g) => ({
           name: `app-${r}-group-${g}`,

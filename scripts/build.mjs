@@ -10,7 +10,7 @@
 // only ever changes how fast the function starts. BUILD_CODE_CACHE=0 leaves it out.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -20,6 +20,7 @@ const fns = readdirSync(join(root, 'functions'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(root, 'functions', d.name, 'main.ts')))
   .map((d) => d.name);
 const withCache = process.env.BUILD_CODE_CACHE !== '0';
+mkdirSync(join(root, 'dist'), { recursive: true });
 
 // The bundle runs as the body of a CommonJS module wrapper, compiled by the launcher.
 const WRAP = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
@@ -56,6 +57,10 @@ for (const fn of fns) {
     // interpreting it for the one config a run validates, and out of reach of the code cache.
     banner: { js: 'globalThis.__zod_globalConfig??={jitless:true};' },
     plugins: [onlyEnglishZodLocale],
+    // yaml's ES module build (the same sources; what it ships to every platform but node): scope
+    // hoisted and tree-shaken, where its CommonJS build runs ~80 module wrappers at every start.
+    // It warns with console.warn instead of process.emitWarning and decodes !!binary with atob.
+    alias: { yaml: join(root, 'node_modules/yaml/browser/index.js') },
     write: false,
     outfile,
     logLevel: 'warning',

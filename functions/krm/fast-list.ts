@@ -1,14 +1,14 @@
 // Reading a ResourceList without building a YAML document of the whole package: a line scanner
 // finds where each item starts and ends (entries of the block sequence under `items:`), and each
-// item keeps its exact text. Item identity is read from that text when a function asks
-// (item-head.ts); only the functionConfig is parsed here, and items that may hold aliases are
-// lexed to prove each alias resolves inside its own item.
+// item keeps its exact text. Item identity is read from that text (item-head.ts); only the
+// functionConfig and items too complex for that are parsed here, and items that may hold aliases
+// are lexed to prove each alias resolves inside its own item.
 // Whenever the input is not the plain block layout kpt and kustomize write (directives, several
 // documents, flow style at the top, CRLF line ends, aliases between items, ...) this gives up
 // and the caller parses the whole text as before.
 import YAML from 'yaml';
-import { Item, blockStyle } from './item.ts';
-import { keyLine } from './item-head.ts';
+import { Item, blockStyle, parseEntry } from './item.ts';
+import { keyLine, scanHead } from './item-head.ts';
 
 const SPACE = 32;
 const HASH = 35;
@@ -87,6 +87,7 @@ function readItems(text: string, from: number): { items: Item[]; end: number } |
   const len = text.length;
   const bounds: number[] = [];
   let c = -1;
+  let m = -1; // the column of the current item's content: none of its lines may start left of it
   let pos = from;
   for (; pos < len; ) {
     const end = lineEnd(text, pos);
@@ -96,15 +97,18 @@ function readItems(text: string, from: number): { items: Item[]; end: number } |
       continue;
     }
     const entry = isEntry(text, pos + ind, end);
-    if (c < 0) {
-      if (!entry) return undefined; // `items:` with no entries (null) or a mapping
+    if (c < 0 && !entry) return undefined; // `items:` with no entries (null) or a mapping
+    if ((c < 0 || ind === c) && entry) {
+      if (c < 0) bounds.push(from);
+      else bounds.push(pos);
       c = ind;
-      bounds.push(from);
-    } else if (ind === c && entry) bounds.push(pos);
-    else if (ind <= c) {
-      if (ind === 0) break;
-      return undefined; // a line between the list's indentation and column 0
-    }
+      const content = pos + ind + 1 + spaces(text, pos + ind + 1, end);
+      m = content < end && text.charCodeAt(content) !== HASH ? content - pos : -1;
+    } else if (ind > c) {
+      if (m < 0) m = ind;
+      else if (ind < m) return undefined;
+    } else if (ind === 0) break;
+    else return undefined; // a line between the list's indentation and column 0
     pos = end + 1;
   }
   if (c < 0) return undefined;
@@ -116,7 +120,20 @@ function readItems(text: string, from: number): { items: Item[]; end: number } |
     // Anchors and aliases must resolve within the item, so it still means the same when it is
     // written alone, moved, or its neighbours replaced.
     if (MAYBE_ALIAS.test(raw) && !aliasesResolveWithin(raw)) return undefined;
-    items.push(Item.fromEntry(raw, c));
+    const head = scanHead(raw);
+    if (head) {
+      items.push(Item.fromEntry(raw, c, undefined, head));
+      continue;
+    }
+    // Not simple enough to read its identity from text: parse it now, as the full reader would,
+    // so invalid YAML is reported as such (by the full reader, with its line numbers).
+    let node: YAML.Node | null;
+    try {
+      node = parseEntry(raw);
+    } catch {
+      return undefined;
+    }
+    items.push(Item.fromEntry(raw, c, node, null));
   }
   return { items, end: pos };
 }

@@ -42,10 +42,13 @@ export class Item {
   /**
    * An item from the exact text of one block sequence entry (`- ...` lines, the dash at column
    * `indent`, with any comment lines around it). Written back byte for byte unless replaced;
-   * parsed only when read beyond its identity. `node` is the entry's node when already parsed.
+   * parsed only when read beyond its identity. `node` and `head` when already read (head null:
+   * the identity is not simple enough to read from text).
    */
-  static fromEntry(raw: string, indent: number, node?: YAML.Node): Item {
-    return new Item(node, undefined, undefined, { raw, indent });
+  static fromEntry(raw: string, indent: number, node?: YAML.Node | null, head?: Head | null): Item {
+    const item = new Item(node, undefined, undefined, { raw, indent });
+    if (head !== undefined) item.head = head;
+    return item;
   }
 
   /** An item created by a function. */
@@ -204,18 +207,25 @@ function str(v: unknown): string {
 }
 
 /** JSON input arrives as flow collections; our output is block style (empty ones stay `{}`/`[]`). */
-export function blockStyle<T extends YAML.Node>(node: T): T {
-  YAML.visit(node, {
-    Map: (_, n) => void (n.items.length && (n.flow = false)),
-    Seq: (_, n) => void (n.items.length && (n.flow = false)),
-  });
+export function blockStyle<T extends YAML.Node | null>(node: T): T {
+  // A plain walk: YAML.visit builds a frozen path array per node, which shows on large packages.
+  if (YAML.isCollection(node)) {
+    if (node.items.length) node.flow = false;
+    for (const it of node.items as unknown[]) {
+      if (YAML.isPair(it)) {
+        blockStyle(it.key as YAML.Node | null);
+        blockStyle(it.value as YAML.Node | null);
+      } else blockStyle(it as YAML.Node | null);
+    }
+  }
   return node;
 }
 
 /** The node of a sequence entry's text, parsed on its own (the entry is one block sequence). */
 export function parseEntry(raw: string): YAML.Node | null {
   const doc = YAML.parseDocument(raw, { uniqueKeys: false });
-  if (doc.errors.length) throw new Error(doc.errors[0]!.message);
+  // (The fast reader does not validate items it only passes through: this is where errors show.)
+  if (doc.errors.length) throw new Error(`an item is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   const seq = doc.contents;
   if (!YAML.isSeq(seq) || seq.items.length !== 1) throw new Error('internal error: an item entry is not one sequence entry');
   const node = seq.items[0] as YAML.Node | null;

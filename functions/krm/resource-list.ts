@@ -35,7 +35,10 @@ export function readResourceList(text: string, options: { fast?: boolean } = {})
   if (!Array.isArray(docs)) throw new InputError('input is not YAML');
   const docErrors = docs.flatMap((d) => d.errors);
   if (docErrors.length) {
-    throw new InputError(`input is not valid YAML: ${firstLine(docErrors[0]!.message)}`);
+    const why = firstLine(docErrors[0]!.message);
+    // An exhausted stack is no syntax error: the caller reports input nested too deeply.
+    if (/Maximum call stack size exceeded/.test(why)) throw new RangeError(why);
+    throw new InputError(`input is not valid YAML: ${why}`);
   }
   const real = docs.filter((d) => d.contents !== null);
   if (real.length !== 1) {

@@ -1,5 +1,6 @@
 // YAML output rules shared by every function.
 import YAML from 'yaml';
+import { fastStringify } from './fast-yaml.ts';
 
 /**
  * Stringify options for everything we generate: block style, no line folding, and YAML 1.1
@@ -14,7 +15,8 @@ export const OUTPUT_OPTIONS = {
 } as const satisfies YAML.DocumentOptions & YAML.ToStringOptions & YAML.CreateNodeOptions;
 
 export function stringify(value: unknown): string {
-  return YAML.stringify(value, OUTPUT_OPTIONS);
+  // The same text, without building a yaml Document when the data is plain (startup: fast-yaml.ts).
+  return fastStringify(value) ?? YAML.stringify(value, OUTPUT_OPTIONS);
 }
 
 /** Indent a block of YAML text as one entry of a block sequence. */
