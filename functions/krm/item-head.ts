@@ -267,3 +267,99 @@ function spaces(s: string, from: number, end: number): number {
   while (i < end && s.charCodeAt(i) === SPACE) i++;
   return i - from;
 }
+
+// ---------------------------------------------------------------- whole items as plain data
+
+/** The YAML 1.2 core schema's tests for plain scalars that are not strings (yaml's own regexes). */
+const NOT_STRING = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+];
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: +(.*))?$/;
+const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
+class Decline extends Error {}
+const decline = (): never => { throw new Decline(); };
+
+/**
+ * One sequence entry's text as plain data, when it is the plainest block YAML: printable ASCII,
+ * no comments, block maps with simple unique keys, block sequences, one-line plain scalars that
+ * YAML reads as strings, one-line quoted strings without escapes. The same object yaml's
+ * parseDocument + toJS gives; anything else gives undefined and the caller parses it with yaml.
+ */
+export function readPlainEntry(raw: string): unknown {
+  if (!/^[\x20-\x7e\n]*$/.test(raw) || raw.includes('#')) return undefined;
+  const lines: { ind: number; s: string }[] = [];
+  for (const line of raw.split('\n')) {
+    const s = line.trimEnd();
+    if (s !== '') lines.push({ ind: line.length - line.trimStart().length, s: s.trimStart() });
+  }
+  if (lines.length === 0 || !lines[0]!.s.startsWith('- ')) return undefined;
+  let i = 0;
+  const isEntry = (s: string) => s.startsWith('- ') || s === '-';
+
+  const scalar = (v: string): string => {
+    const q = v[0];
+    if (q === '"') return v.length >= 2 && v.endsWith('"') && !/["\\]/.test(v.slice(1, -1)) ? v.slice(1, -1) : decline();
+    if (q === "'") return v.length >= 2 && v.endsWith("'") && /^(?:[^']|'')*$/.test(v.slice(1, -1)) ? v.slice(1, -1).replace(/''/g, "'") : decline();
+    if (INDICATOR.test(v) || v.includes(': ') || v.endsWith(':') || NOT_STRING.some((re) => re.test(v)) || v === '__proto__') decline();
+    return v;
+  };
+  // A one-line value: a more indented line after it would continue it (or be an error).
+  const ended = (n: number) => { if (i < lines.length && lines[i]!.ind > n) decline(); };
+
+  const seq = (n: number): unknown[] => {
+    const out: unknown[] = [];
+    while (i < lines.length && lines[i]!.ind === n && isEntry(lines[i]!.s)) {
+      const s = lines[i]!.s;
+      const rest = s.slice(1).trimStart();
+      if (rest === '' || isEntry(rest)) decline();
+      if (KEY_LINE.test(rest)) {
+        lines[i] = { ind: n + s.length - rest.length, s: rest }; // `- key: v` starts a map at the key's column
+        out.push(map(lines[i]!.ind));
+      } else {
+        out.push(scalar(rest));
+        i++;
+        ended(n);
+      }
+    }
+    ended(n);
+    return out;
+  };
+
+  const map = (n: number): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    while (i < lines.length && lines[i]!.ind === n) {
+      const m = KEY_LINE.exec(lines[i]!.s) ?? decline();
+      const key = m[1]!;
+      if (key.length > 1000 || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key) || NOT_STRING.some((re) => re.test(key))) decline();
+      i++;
+      if (m[2] !== undefined) {
+        out[key] = scalar(m[2]);
+        ended(n);
+      } else if (i < lines.length && lines[i]!.ind > n) {
+        out[key] = isEntry(lines[i]!.s) ? seq(lines[i]!.ind) : map(lines[i]!.ind);
+      } else if (i < lines.length && lines[i]!.ind === n && isEntry(lines[i]!.s)) {
+        out[key] = seq(n); // a sequence may sit at its key's indentation
+      } else {
+        out[key] = null;
+      }
+    }
+    ended(n);
+    return out;
+  };
+
+  try {
+    const n = lines[0]!.ind;
+    const list = seq(n);
+    return list.length === 1 && i === lines.length ? list[0] : undefined;
+  } catch (e) {
+    if (e instanceof Decline) return undefined;
+    throw e;
+  }
+}

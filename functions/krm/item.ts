@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import type { KrmObject, ResourceRef } from './types.ts';
 import { ORCHESTRATOR_ANNOTATIONS, PATH, INDEX } from './annotations.ts';
 import { stringify, OUTPUT_OPTIONS } from './yaml.ts';
-import { scanHead, type Head } from './item-head.ts';
+import { readPlainEntry, scanHead, type Head } from './item-head.ts';
 
 const MAX_ALIASES = 100;
 
@@ -58,6 +58,8 @@ export class Item {
 
   /** The item as plain data. Aliases are expanded with a bound, so alias bombs fail fast. */
   get object(): any {
+    // Plain block entries are read without yaml's document model (same data, several times faster).
+    if (this.obj === undefined && this.node === undefined && this.entry) this.obj = readPlainEntry(this.entry.raw);
     if (this.obj === undefined) {
       const doc = new YAML.Document();
       doc.contents = this.yamlNode() ?? null;

@@ -48,20 +48,37 @@ export function checkLogQL(expr: string): LogQLResult {
   }
 }
 
+// Node types checkNode looks at: one walk collects them (and the first error node) without
+// materializing a SyntaxNode for every other node of the tree.
+const CHECKED = new Set<number>([G.Selector, G.Matcher, G.LineFilter, G.LabelParser, G.Range, G.RangeAggregationExpr,
+  G.VectorAggregationExpr, G.BinOpExpr, G.LabelReplaceExpr]);
+const utf8 = new TextEncoder();
+
 function analyse(q: string): LogQLResult {
-  if (new TextEncoder().encode(q).length >= MAX_QUERY_BYTES) invalid(0, `query is longer than Loki's limit of ${MAX_QUERY_BYTES - 1} bytes`);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long queries need counting.
+  if (q.length * 3 >= MAX_QUERY_BYTES && utf8.encode(q).length >= MAX_QUERY_BYTES) invalid(0, `query is longer than Loki's limit of ${MAX_QUERY_BYTES - 1} bytes`);
   lexicalScan(q);
   const tree = G.parser.parse(q);
   const body = tree.topNode.getChild('Expr');
   if (!body && q.replace(/#[^\n]*/g, '').trim() === '') syntaxError(0, 'empty query');
 
+  // Pre-order visits nodes by start offset, so the first error node met has the smallest start.
   let firstError: SyntaxNode | null = null;
-  tree.iterate({ enter: (n) => { if (n.type.isError && (!firstError || n.from < firstError.from)) firstError = n.node; } });
+  const checked: SyntaxNode[] = [];
+  tree.iterate({
+    enter: (n) => {
+      if (firstError) return false;
+      if (n.type.isError) firstError = n.node;
+      else if (CHECKED.has(n.type.id)) checked.push(n.node);
+      return undefined;
+    },
+  });
   if (firstError) reportSyntax(q, firstError);
   if (!body?.firstChild) syntaxError(0, 'not a LogQL query'); // defensive: Lezer marks such input with error nodes
 
   const matchers: LabelMatcher[][] = [];
-  tree.iterate({ enter: (ref) => checkNode(q, ref.node, matchers) });
+  const byStart = new Map<number, LabelMatcher>();
+  for (const n of checked) checkNode(q, n, matchers, byStart);
   const kind = body!.firstChild!.type.id === G.LogExpr ? 'log' : 'metric';
   return { ok: true, kind, matchers };
 }
@@ -180,31 +197,36 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const text = (q: string, n: SyntaxNode) => q.slice(n.from, n.to);
 const str = (q: string, n: SyntaxNode) => decodeString(q, n.from).value;
 
-function checkNode(q: string, n: SyntaxNode, selectors: LabelMatcher[][]): void {
+/** `byStart`: matchers read for their selector, so each Matcher node is decoded once. */
+function checkNode(q: string, n: SyntaxNode, selectors: LabelMatcher[][], byStart: Map<number, LabelMatcher>): void {
   switch (n.type.id) {
     case G.Selector:
-      selectors.push(descendants(n, G.Matcher).map((m) => matcherOf(q, m)));
+      selectors.push(descendants(n, G.Matcher).map((m) => {
+        const matcher = matcherOf(q, m);
+        byStart.set(m.from, matcher);
+        return matcher;
+      }));
       break;
     case G.Matcher: {
-      const m = matcherOf(q, n);
-      if (m.op === '=~' || m.op === '!~') checkRegex(q, n.getChild('String')!, m.value);
+      const m = byStart.get(n.from) ?? matcherOf(q, n);
+      if (m.op === '=~' || m.op === '!~') checkRegex(q, child(n, G.String)!, m.value);
       break;
     }
     case G.LineFilter: {
-      const op = n.getChild('Filter')!.firstChild!.type.id;
+      const op = child(n, G.Filter)!.firstChild!.type.id;
       if (op !== G.PipeMatch && op !== G.Nre) break;
       // Strings of `|~ "a" or "b"` are all regexes; ip("...") arguments are not.
-      for (const s of descendants(n, G.String)) if (!s.parent!.getChild('FilterOp')) checkRegex(q, s, str(q, s));
+      for (const s of descendants(n, G.String)) if (!child(s.parent!, G.FilterOp)) checkRegex(q, s, str(q, s));
       break;
     }
     case G.LabelParser: {
-      const arg = n.getChild('String');
-      if (n.getChild('Regexp')) checkRegexpParser(q, arg!);
-      if (n.getChild('Pattern')) checkPattern(q, arg!);
+      const arg = child(n, G.String);
+      if (child(n, G.Regexp)) checkRegexpParser(q, arg!);
+      if (child(n, G.Pattern)) checkPattern(q, arg!);
       break;
     }
     case G.Range: {
-      const d = text(q, n.getChild('Duration') ?? n).replace(/^\[|\]$/g, '').trim();
+      const d = text(q, child(n, G.Duration) ?? n).replace(/^\[|\]$/g, '').trim();
       if (!PROM_DURATION.test(d) || d === '') invalid(n.from, `invalid range duration "${d}": use whole units like [5m], [1h30m] (no fractions, signs or µs/ns)`);
       if (!/[1-9]/.test(d)) invalid(n.from, `range duration "${d}" must be greater than zero`);
       break;
@@ -222,8 +244,26 @@ function checkNode(q: string, n: SyntaxNode, selectors: LabelMatcher[][]): void 
 }
 
 function matcherOf(q: string, m: SyntaxNode): LabelMatcher {
-  const opNode = m.getChild('Identifier')!.nextSibling!;
-  return { name: text(q, m.getChild('Identifier')!), op: MATCH_OPS[opNode.type.id], value: str(q, m.getChild('String')!) };
+  const id = child(m, G.Identifier)!;
+  return { name: text(q, id), op: MATCH_OPS[id.nextSibling!.type.id], value: str(q, child(m, G.String)!) };
+}
+
+/** The first direct child of a type: getChild without its name lookup and array (hot: every node checked). */
+function child(n: SyntaxNode, type: number): SyntaxNode | null {
+  const c = n.cursor();
+  if (!c.firstChild()) return null;
+  do if (c.type.id === type) return c.node; while (c.nextSibling());
+  return null;
+}
+
+function firstDescendant(n: SyntaxNode, type: number): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  n.cursor().iterate((ref) => {
+    if (found) return false;
+    if (ref.type.id === type) found = ref.node;
+    return undefined;
+  });
+  return found;
 }
 
 function descendants(n: SyntaxNode, type: number): SyntaxNode[] {
@@ -234,11 +274,21 @@ function descendants(n: SyntaxNode, type: number): SyntaxNode[] {
 }
 
 function checkRangeAggregation(q: string, n: SyntaxNode): void {
-  const opNode = n.getChild('RangeOp')!;
+  // One pass over the children instead of a getChild walk per child.
+  let opNode: SyntaxNode | null = null, param: SyntaxNode | null = null, grouping: SyntaxNode | null = null, logRange: SyntaxNode | null = null;
+  const c = n.cursor();
+  if (c.firstChild()) {
+    do {
+      const id = c.type.id;
+      if (id === G.RangeOp) opNode ??= c.node;
+      else if (id === G.Number) param ??= c.node;
+      else if (id === G.Grouping) grouping ??= c.node;
+      else if (id === G.LogRangeExpr) logRange ??= c.node;
+    } while (c.nextSibling());
+  }
+  opNode = opNode!;
   const op = text(q, opNode);
-  const param = n.getChild('Number');
-  const grouping = n.getChild('Grouping');
-  const unwrap = descendants(n.getChild('LogRangeExpr')!, G.UnwrapExpr)[0];
+  const unwrap = firstDescendant(logRange!, G.UnwrapExpr);
   if (param && op !== 'quantile_over_time') invalid(param.from, `${op} does not take a parameter; only quantile_over_time(φ, ...) does`);
   if (!param && op === 'quantile_over_time') invalid(opNode.from, 'quantile_over_time requires a quantile parameter, e.g. quantile_over_time(0.99, ...)');
   if (grouping && !GROUPING_ALLOWED.has(op)) invalid(grouping.from, `grouping is not allowed on ${op}; put by/without on an outer aggregation such as sum by (...) (${op}(...))`);
@@ -247,9 +297,9 @@ function checkRangeAggregation(q: string, n: SyntaxNode): void {
 }
 
 function checkVectorAggregation(q: string, n: SyntaxNode): void {
-  const op = text(q, n.getChild('VectorOp')!).toLowerCase();
-  const param = n.getChild('Number');
-  const grouping = n.getChild('Grouping');
+  const op = text(q, child(n, G.VectorOp)!).toLowerCase();
+  const param = child(n, G.Number);
+  const grouping = child(n, G.Grouping);
   if (op === 'topk' || op === 'bottomk') {
     if (!param) invalid(n.from, `${op} requires a parameter, e.g. ${op}(10, ...)`);
     if (!/^\d+$/.test(text(q, param!)) || Number(text(q, param!)) <= 0) invalid(param!.from, `${op} parameter must be a positive integer`);
