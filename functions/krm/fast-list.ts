@@ -8,7 +8,7 @@
 // and the caller parses the whole text as before.
 import YAML from 'yaml';
 import { Item, blockStyle, parseEntry } from './item.ts';
-import { keyLine, scanHead } from './item-head.ts';
+import { keyLine, lineEnd, scanHead, spaces } from './item-head.ts';
 
 const SPACE = 32;
 const HASH = 35;
@@ -173,13 +173,3 @@ function isEntry(text: string, at: number, end: number): boolean {
   return text.charCodeAt(at) === DASH && (at + 1 === end || text.charCodeAt(at + 1) === SPACE);
 }
 
-function lineEnd(s: string, pos: number): number {
-  const e = s.indexOf('\n', pos);
-  return e < 0 ? s.length : e;
-}
-
-function spaces(s: string, from: number, end: number): number {
-  let i = from;
-  while (i < end && s.charCodeAt(i) === SPACE) i++;
-  return i - from;
-}

@@ -257,12 +257,12 @@ function isPlainString(v: string): boolean {
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isKeyChar = (c: number) => isAlpha(c) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === DASH;
 
-function lineEnd(s: string, pos: number): number {
+export function lineEnd(s: string, pos: number): number {
   const e = s.indexOf('\n', pos);
   return e < 0 ? s.length : e;
 }
 
-function spaces(s: string, from: number, end: number): number {
+export function spaces(s: string, from: number, end: number): number {
   let i = from;
   while (i < end && s.charCodeAt(i) === SPACE) i++;
   return i - from;
