@@ -10,14 +10,3 @@ export function deepMerge(base: Values, over: Values): Values {
   }
   return out;
 }
-
-/** Sort map keys recursively so output order never depends on how values were assembled. */
-export function sortKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(sortKeys) as T;
-  if (isMap(v)) {
-    const out: Values = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
-    return out as T;
-  }
-  return v;
-}
