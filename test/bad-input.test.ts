@@ -114,6 +114,13 @@ test('two different ObservabilityConfigs and no functionConfig to choose', (t) =
   t.deepEqual(run.list.items, [a, b, bystander]);
 });
 
+test('two copies of one config that differ only in the local-config marker are one config', (t) => {
+  const marked = config();
+  const unmarked = { ...config(), metadata: { name: 'observability' } };
+  const run = runFn('observability-stack', resourceList([marked, unmarked]));
+  t.is(run.code, 0, run.stderr);
+});
+
 test('the same config as functionConfig and as an item is normal (kpt --fn-config, kustomize generators)', (t) => {
   const cfg = config();
   const run = runFn('observability-stack', resourceList([cfg], cfg));

@@ -2,6 +2,7 @@
 // Precedence: the package's ObservabilityConfig (spec.loki.rules.label/labelValue), else this
 // function's ConfigMap functionConfig (data.label/labelValue, also what `-d label=x` gives), else
 // the defaults, which are the ObservabilityConfig defaults.
+import { isEmptyFunctionConfig, sameObject } from '../krm/function-config.ts';
 import type { Item } from '../krm/item.ts';
 import { error, warning } from '../krm/results.ts';
 import type { ResourceRef, Result } from '../krm/types.ts';
@@ -31,15 +32,6 @@ export interface Settings {
 
 export const isObservabilityConfig = (i: Item) => i.kind === CONFIG_KIND && i.group === CONFIG_GROUP;
 
-const isEmptyConfigMap = (fc: Item) => {
-  const empty = (v: unknown) => !v || (typeof v === 'object' && Object.keys(v).length === 0);
-  return fc.kind === 'ConfigMap' && empty(fc.object?.data) && empty(fc.object?.binaryData);
-};
-
-/** A functionConfig that says nothing: absent, `{}`, or kpt's empty `function-input` ConfigMap. */
-export const isEmptyFunctionConfig = (fc: Item | undefined) =>
-  !fc || !fc.object || typeof fc.object !== 'object' || Object.keys(fc.object).length === 0 || isEmptyConfigMap(fc);
-
 /**
  * The sidecar settings. `configs` are the ObservabilityConfigs seen (items and functionConfig);
  * `fc` is the functionConfig when it is a ConfigMap.
@@ -57,7 +49,7 @@ export function resolveSettings(configs: Item[], fc: Item | undefined): { settin
       ),
     };
   }
-  const fromFc = fc && fc.kind === 'ConfigMap' && !isEmptyConfigMap(fc) ? fromConfigMap(fc) : undefined;
+  const fromFc = fc && fc.kind === 'ConfigMap' && !isEmptyFunctionConfig(fc) ? fromConfigMap(fc) : undefined;
   if (fromFc && !fromFc.settings) return { results: fromFc.results };
   if (distinct.length === 1) {
     const r = fromObservabilityConfig(distinct[0]!);
@@ -134,17 +126,6 @@ function fromConfigMap(fc: Item): { settings?: Settings; results: Result[] } {
   const labelValue = check('labelValue', DEFAULT_LABEL_VALUE, LABEL_VALUE, 'a Kubernetes label value such as "true"');
   if (results.length) return { results };
   return { settings: { label, labelValue, namespace: DEFAULT_NAMESPACE, source: 'the functionConfig' }, results };
-}
-
-/** The same object arriving twice (kpt configPath and the package item) is one config. */
-export function sameObject(a: Item, b: Item): boolean {
-  const strip = (i: Item) => {
-    const o: any = i.semantic();
-    delete o?.metadata?.annotations?.['config.kubernetes.io/local-config'];
-    if (o?.metadata?.annotations && Object.keys(o.metadata.annotations).length === 0) delete o.metadata.annotations;
-    return JSON.stringify(o);
-  };
-  return strip(a) === strip(b);
 }
 
 /** Whether the sidecar described by `s` picks up a ConfigMap with these labels. */

@@ -7,7 +7,8 @@ import { error, hasErrors, warning } from '../krm/results.ts';
 import type { Result } from '../krm/types.ts';
 import { MAX_CONFIGMAP_BYTES, configMapName, configMapPath, dataBytes, ruleConfigMap, type RuleSource } from './configmap.ts';
 import { API_VERSION, GROUP, KIND } from './schema.ts';
-import { isEmptyFunctionConfig, isObservabilityConfig, resolveSettings, sameObject, type Settings } from './settings.ts';
+import { isEmptyFunctionConfig, sameObject } from '../krm/function-config.ts';
+import { isObservabilityConfig, resolveSettings, type Settings } from './settings.ts';
 import { validateLokiRule, validateRuleConfigMap } from './validate.ts';
 
 export const FN = 'loki-rules';

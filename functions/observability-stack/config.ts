@@ -1,5 +1,6 @@
 // Finding the ObservabilityConfig and turning zod issues into KRM results.
 import type { z } from 'zod';
+import { isEmptyFunctionConfig, sameObject } from '../krm/function-config.ts';
 import type { Item } from '../krm/item.ts';
 import { error } from '../krm/results.ts';
 import type { Result } from '../krm/types.ts';
@@ -16,8 +17,7 @@ const isConfigKind = (i: Item) => i.kind === KIND;
  * (kpt configPath, kustomize generators). The same object arriving both ways is normal.
  */
 export function findConfig(fc: Item | undefined, items: Item[]): { config?: Item; results: Result[] } {
-  const present = fc && fc.object && typeof fc.object === 'object' && Object.keys(fc.object).length > 0 && !isEmptyConfigMap(fc);
-  if (present) {
+  if (!isEmptyFunctionConfig(fc)) {
     if (isConfigKind(fc!) || fc!.group === GROUP) return { config: fc, results: [] };
     const what = fc!.kind ? `a ${fc!.kind}${fc!.apiVersion ? ` (${fc!.apiVersion})` : ''}` : 'an object without kind';
     return {
@@ -53,17 +53,6 @@ export function findConfig(fc: Item | undefined, items: Item[]): { config?: Item
     };
   }
   return { config: candidates[0], results: [] };
-}
-
-/** `kpt fn eval` without --fn-config sends an empty ConfigMap: that means "no functionConfig". */
-function isEmptyConfigMap(fc: Item): boolean {
-  const o = fc.object;
-  const empty = (v: unknown) => !v || (typeof v === 'object' && Object.keys(v).length === 0);
-  return fc.kind === 'ConfigMap' && empty(o.data) && empty(o.binaryData);
-}
-
-function sameObject(a: Item, b: Item): boolean {
-  return JSON.stringify(a.semantic()) === JSON.stringify(b.semantic());
 }
 
 export function parseConfig(item: Item): { config?: ObservabilityConfig; results: Result[] } {
