@@ -7,7 +7,18 @@
 // (3) re-implement the semantic checks Loki's parser does (pkg/logql/syntax) that
 // the grammar does not encode: unwrap/grouping/parameter rules, binary operations
 // on log queries, Go string escapes, RE2 regex validity, pattern/regexp parsers.
+//
+// Lezer is the costly part, so checkLogQL first asks a hand-written recognizer of the
+// common query shapes (logql-fast.ts); it answers only for queries it proves valid, with
+// the same result, and everything else (every error included) comes here.
 import * as G from '@grafana/lezer-logql';
+import { fastCheckLogQL } from './logql-fast.ts';
+import {
+  labelReplaceProblem, patternProblem, rangeAggregationProblem, rangeProblem, regexpParserProblem, regexProblem,
+  vectorAggregationProblem,
+} from './logql-rules.ts';
+
+export { matchesEmpty, translateRe2 } from './re2.ts';
 
 type SyntaxNode = ReturnType<typeof G.parser.parse>['topNode'];
 
@@ -35,7 +46,12 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line: before.split('\n').length, column: offset - lastNl };
 }
 
-export function checkLogQL(expr: string): LogQLResult {
+/** `full`: skip the fast recognizer (the tests compare the two). */
+export function checkLogQL(expr: string, { full = false } = {}): LogQLResult {
+  if (!full) {
+    const fast = fastCheckLogQL(expr);
+    if (fast) return fast;
+  }
   try {
     return analyse(expr);
   } catch (e) {
@@ -182,20 +198,13 @@ function reportSyntax(q: string, err: SyntaxNode): never {
 
 // ---------------------------------------------------------------- semantic checks
 
-const UNWRAP_REQUIRED = new Set(['avg_over_time', 'sum_over_time', 'min_over_time', 'max_over_time', 'stddev_over_time',
-  'stdvar_over_time', 'quantile_over_time', 'first_over_time', 'last_over_time', 'rate_counter']);
-const UNWRAP_FORBIDDEN = new Set(['count_over_time', 'bytes_over_time', 'bytes_rate']);
-const GROUPING_ALLOWED = new Set(['avg_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time',
-  'max_over_time', 'min_over_time', 'first_over_time', 'last_over_time']);
 const SET_OPS = new Set(['and', 'or', 'unless']);
 const BIN_OPS = new Set([G.Or, G.And, G.Unless, G.Add, G.Sub, G.Mul, G.Div, G.Mod, G.Pow, G.Eql, G.Neq, G.Gtr, G.Gte, G.Lss, G.Lte]);
 const MATCH_OPS: Record<number, MatchOp> = { [G.Eq]: '=', [G.Neq]: '!=', [G.Re]: '=~', [G.Nre]: '!~' };
-// Ranges go through Prometheus' model.ParseDuration in Loki: integers only, no sign, no µs/ns.
-const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const text = (q: string, n: SyntaxNode) => q.slice(n.from, n.to);
 const str = (q: string, n: SyntaxNode) => decodeString(q, n.from).value;
+const check = (n: SyntaxNode, problem: string | null) => { if (problem) invalid(n.from, problem); };
 
 /** `byStart`: matchers read for their selector, so each Matcher node is decoded once. */
 function checkNode(q: string, n: SyntaxNode, selectors: LabelMatcher[][], byStart: Map<number, LabelMatcher>): void {
@@ -209,38 +218,40 @@ function checkNode(q: string, n: SyntaxNode, selectors: LabelMatcher[][], byStar
       break;
     case G.Matcher: {
       const m = byStart.get(n.from) ?? matcherOf(q, n);
-      if (m.op === '=~' || m.op === '!~') checkRegex(q, child(n, G.String)!, m.value);
+      if (m.op === '=~' || m.op === '!~') checkRegex(child(n, G.String)!, m.value);
       break;
     }
     case G.LineFilter: {
       const op = child(n, G.Filter)!.firstChild!.type.id;
       if (op !== G.PipeMatch && op !== G.Nre) break;
       // Strings of `|~ "a" or "b"` are all regexes; ip("...") arguments are not.
-      for (const s of descendants(n, G.String)) if (!child(s.parent!, G.FilterOp)) checkRegex(q, s, str(q, s));
+      for (const s of descendants(n, G.String)) if (!child(s.parent!, G.FilterOp)) checkRegex(s, str(q, s));
       break;
     }
     case G.LabelParser: {
       const arg = child(n, G.String);
-      if (child(n, G.Regexp)) checkRegexpParser(q, arg!);
-      if (child(n, G.Pattern)) checkPattern(q, arg!);
+      if (child(n, G.Regexp)) check(arg!, regexpParserProblem(str(q, arg!)));
+      if (child(n, G.Pattern)) check(arg!, patternProblem(str(q, arg!)));
       break;
     }
-    case G.Range: {
-      const d = text(q, child(n, G.Duration) ?? n).replace(/^\[|\]$/g, '').trim();
-      if (!PROM_DURATION.test(d) || d === '') invalid(n.from, `invalid range duration "${d}": use whole units like [5m], [1h30m] (no fractions, signs or µs/ns)`);
-      if (!/[1-9]/.test(d)) invalid(n.from, `range duration "${d}" must be greater than zero`);
+    case G.Range:
+      check(n, rangeProblem(text(q, child(n, G.Duration) ?? n).replace(/^\[|\]$/g, '').trim()));
       break;
-    }
     case G.RangeAggregationExpr: checkRangeAggregation(q, n); break;
     case G.VectorAggregationExpr: checkVectorAggregation(q, n); break;
     case G.BinOpExpr: checkBinOp(q, n); break;
     case G.LabelReplaceExpr: {
       const [dst, , , re] = n.getChildren('String');
-      if (!LABEL_NAME.test(str(q, dst))) invalid(dst.from, `label_replace destination "${str(q, dst)}" is not a valid label name`);
-      checkRegex(q, re, str(q, re));
+      check(dst, labelReplaceProblem(str(q, dst)));
+      checkRegex(re, str(q, re));
       break;
     }
   }
+}
+
+function checkRegex(s: SyntaxNode, re: string): void {
+  const r = regexProblem(re);
+  if (typeof r === 'string') invalid(s.from, r);
 }
 
 function matcherOf(q: string, m: SyntaxNode): LabelMatcher {
@@ -286,27 +297,16 @@ function checkRangeAggregation(q: string, n: SyntaxNode): void {
       else if (id === G.LogRangeExpr) logRange ??= c.node;
     } while (c.nextSibling());
   }
-  opNode = opNode!;
-  const op = text(q, opNode);
   const unwrap = firstDescendant(logRange!, G.UnwrapExpr);
-  if (param && op !== 'quantile_over_time') invalid(param.from, `${op} does not take a parameter; only quantile_over_time(φ, ...) does`);
-  if (!param && op === 'quantile_over_time') invalid(opNode.from, 'quantile_over_time requires a quantile parameter, e.g. quantile_over_time(0.99, ...)');
-  if (grouping && !GROUPING_ALLOWED.has(op)) invalid(grouping.from, `grouping is not allowed on ${op}; put by/without on an outer aggregation such as sum by (...) (${op}(...))`);
-  if (unwrap && UNWRAP_FORBIDDEN.has(op)) invalid(unwrap.from, `${op} cannot be used with unwrap; use sum_over_time/avg_over_time/... for unwrapped values`);
-  if (!unwrap && UNWRAP_REQUIRED.has(op)) invalid(opNode.from, `${op} needs an unwrapped value, e.g. ${op}({...} | unwrap <label> [5m])`);
+  const problem = rangeAggregationProblem(text(q, opNode!), !!param, !!grouping, !!unwrap);
+  if (problem) invalid({ op: opNode!, param, grouping, unwrap, expr: n }[problem[0]]!.from, problem[1]);
 }
 
 function checkVectorAggregation(q: string, n: SyntaxNode): void {
-  const op = text(q, child(n, G.VectorOp)!).toLowerCase();
   const param = child(n, G.Number);
   const grouping = child(n, G.Grouping);
-  if (op === 'topk' || op === 'bottomk') {
-    if (!param) invalid(n.from, `${op} requires a parameter, e.g. ${op}(10, ...)`);
-    if (!/^\d+$/.test(text(q, param!)) || Number(text(q, param!)) <= 0) invalid(param!.from, `${op} parameter must be a positive integer`);
-  } else if (param) {
-    invalid(param.from, `${op} does not take a parameter; only topk and bottomk do`);
-  }
-  if ((op === 'sort' || op === 'sort_desc') && grouping?.getChild('Labels')) invalid(grouping.from, `${op} does not allow grouping`);
+  const problem = vectorAggregationProblem(text(q, child(n, G.VectorOp)!).toLowerCase(), param && text(q, param), !!grouping?.getChild('Labels'));
+  if (problem) invalid({ op: n, param, grouping, unwrap: null, expr: n }[problem[0]]!.from, problem[1]);
 }
 
 function checkBinOp(q: string, n: SyntaxNode): void {
@@ -330,169 +330,4 @@ function isLiteral(n: SyntaxNode): boolean {
   if (inner.type.id === G.MetricExpr || inner.type.id === G.Expr) return isLiteral(inner);
   if (inner.type.id === G.BinOpExpr) return inner.getChildren('Expr').every(isLiteral);
   return false;
-}
-
-// ---------------------------------------------------------------- parsers
-
-function checkRegexpParser(q: string, s: SyntaxNode): void {
-  const r = checkRegex(q, s, str(q, s));
-  // Unnamed groups are allowed (and ignored) by Loki's regexp parser; named ones become labels.
-  if (!r.groups.some((g) => g !== null)) invalid(s.from, 'regexp parser needs at least one named capture group, e.g. (?P<status>\\d+)');
-  const bad = r.groups.find((g) => g !== null && !LABEL_NAME.test(g));
-  if (bad) invalid(s.from, `capture name "${bad}" is not a valid label name`);
-}
-
-function checkPattern(q: string, s: SyntaxNode): void {
-  const parts = str(q, s).split(/(<[A-Za-z_][A-Za-z0-9_]*>)/).filter((p) => p !== '');
-  const isCapture = (p: string) => /^<[A-Za-z_][A-Za-z0-9_]*>$/.test(p);
-  const named = parts.filter((p) => isCapture(p) && p !== '<_>');
-  if (named.length === 0) invalid(s.from, 'pattern needs at least one named capture such as <status>');
-  for (let i = 1; i < parts.length; i++) {
-    if (isCapture(parts[i - 1]) && isCapture(parts[i])) invalid(s.from, `pattern captures ${parts[i - 1]} and ${parts[i]} must be separated by literal text`);
-  }
-  const dup = named.find((p, i) => named.indexOf(p) !== i);
-  if (dup) invalid(s.from, `pattern capture ${dup} is used twice`);
-}
-
-// ---------------------------------------------------------------- RE2 regexes
-
-interface Re2 { source: string; flags: string; groups: (string | null)[] }
-
-function checkRegex(q: string, s: SyntaxNode, re: string): Re2 {
-  const r = translateRe2(re);
-  if (typeof r === 'string') invalid(s.from, `invalid regular expression ${JSON.stringify(re)}: ${r}`);
-  return r as Re2;
-}
-
-const POSIX: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9',
-  graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ', upper: 'A-Z',
-  word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
-};
-const ANY = '[\\s\\S]';
-
-/**
- * Translates Go RE2 syntax into an equivalent-enough JS RegExp and compiles it, so
- * syntax errors and empty-string matching can be judged without Go. Returns an error
- * message for what RE2 rejects (lookaround, backreferences, bad escapes, ...).
- * Unicode classes are approximated by "any character", which keeps the structure.
- */
-export function translateRe2(re: string): Re2 | string {
-  let out = '';
-  const flags = new Set<string>();
-  const groups: (string | null)[] = [];
-  const escape = (i: number, inClass: boolean): [string, number] | string => {
-    const e = re[i + 1];
-    if (e === undefined) return 'trailing backslash at end of expression';
-    if ('ftnrv'.includes(e) || 'dDsSwW'.includes(e)) return ['\\' + e, i + 2];
-    if (e === 'a') return ['\\x07', i + 2];
-    if (!inClass && 'bB'.includes(e)) return ['\\' + e, i + 2];
-    if (!inClass && e === 'A') return ['(?<![\\s\\S])', i + 2];
-    if (!inClass && e === 'z') return ['(?![\\s\\S])', i + 2];
-    if (!inClass && e === 'Q') {
-      const end = re.indexOf('\\E', i + 2);
-      const lit = re.slice(i + 2, end < 0 ? re.length : end);
-      return [lit.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), end < 0 ? re.length : end + 2];
-    }
-    if (e === 'p' || e === 'P') {
-      const m = /^\{\^?[A-Za-z_]+\}|^[A-Za-z]/.exec(re.slice(i + 2));
-      return m ? [inClass ? '\\s\\S' : ANY, i + 2 + m[0].length] : `invalid Unicode class escape near "\\${e}"`;
-    }
-    if (e === 'x') {
-      const m = /^[0-9a-fA-F]{2}|^\{[0-9a-fA-F]{1,6}\}/.exec(re.slice(i + 2));
-      if (!m) return 'invalid hex escape (use \\xHH or \\x{HHHH})';
-      const code = parseInt(m[0].replace(/[{}]/g, ''), 16);
-      if (code > 0x10ffff) return 'hex escape out of range';
-      return [code <= 0xffff ? '\\u' + code.toString(16).padStart(4, '0') : inClass ? '\\s\\S' : ANY, i + 2 + m[0].length];
-    }
-    const oct = /^(0[0-7]{0,2}|[1-7][0-7]{1,2})/.exec(re.slice(i + 1));
-    if (oct) return ['\\u' + parseInt(oct[0], 8).toString(16).padStart(4, '0'), i + 1 + oct[0].length];
-    if (/[1-9]/.test(e)) return `backreferences such as "\\${e}" are not supported by RE2`;
-    if (/[!-/:-@[-`{-~]/.test(e)) return ['\\' + e, i + 2];
-    return `invalid escape "\\${e}"`;
-  };
-
-  for (let i = 0; i < re.length; ) {
-    const c = re[i];
-    if (c === '\\') {
-      const r = escape(i, false);
-      if (typeof r === 'string') return r;
-      [out, i] = [out + r[0], r[1]];
-    } else if (c === '[') {
-      out += '[';
-      i++;
-      if (re[i] === '^') { out += '^'; i++; }
-      if (re[i] === ']') { out += '\\]'; i++; } // a leading ] is literal in RE2, JS reads [] as empty class
-      while (i < re.length && re[i] !== ']') {
-        const posix = /^\[:(\^?)([a-z]+):\]/.exec(re.slice(i));
-        if (posix) {
-          if (!(posix[2] in POSIX)) return `invalid character class "${posix[0]}"`;
-          out += posix[1] ? '\\s\\S' : POSIX[posix[2]];
-          i += posix[0].length;
-        } else if (re[i] === '\\') {
-          const r = escape(i, true);
-          if (typeof r === 'string') return r;
-          [out, i] = [out + r[0], r[1]];
-        } else {
-          out += re[i] === '[' ? '\\[' : re[i];
-          i++;
-        }
-      }
-      if (i >= re.length) return 'missing closing ] of character class';
-      out += ']';
-      i++;
-    } else if (c === '(' && re[i + 1] === '?') {
-      const rest = re.slice(i + 2);
-      const named = /^P?<([^>=!]*)>/.exec(rest);
-      const flagGroup = /^([imsU]*)(?:-([imsU]*))?([:)])/.exec(rest);
-      if (named) {
-        if (!/^\w+$/.test(named[1])) return `invalid capture group name "${named[1]}"`;
-        if (groups.includes(named[1])) return `duplicate capture group name "${named[1]}"`;
-        groups.push(named[1]);
-        out += '(';
-        i += 2 + named[0].length;
-      } else if (/^(=|!|<=|<!)/.test(rest)) {
-        return `lookahead/lookbehind "(?${rest.match(/^(=|!|<=|<!)/)![0]}" is not supported by RE2`;
-      } else if (flagGroup && (flagGroup[1] || flagGroup[2]) && flagGroup[2] !== '') {
-        // Inline flags become global JS flags: close enough to judge syntax and empty matches.
-        for (const f of flagGroup[1]) if (f !== 'U') flags.add(f);
-        out += flagGroup[3] === ':' ? '(?:' : '';
-        i += 2 + flagGroup[0].length;
-      } else if (rest.startsWith(':')) {
-        out += '(?:';
-        i += 3;
-      } else {
-        return `invalid or unsupported group syntax "(?${rest.slice(0, 2)}"`;
-      }
-    } else if (c === '(') {
-      groups.push(null);
-      out += '(';
-      i++;
-    } else {
-      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(re.slice(i));
-      if (rep && (Number(rep[1]) > 1000 || Number(rep[2] || 0) > 1000)) return `repeat count in "${rep[0]}" exceeds RE2's maximum of 1000`;
-      out += c;
-      i++;
-    }
-  }
-  try {
-    new RegExp(out, [...flags].join(''));
-  } catch (e) {
-    return String((e as Error).message).replace(/^.*: /, '');
-  }
-  return { source: out, flags: [...flags].join(''), groups };
-}
-
-/**
- * Whether a label matcher accepts the empty string, i.e. also selects streams that
- * lack the label. Regexes are fully anchored as in Prometheus. An invalid regex
- * reports false (checkLogQL reports the regex itself).
- */
-export function matchesEmpty(m: LabelMatcher): boolean {
-  if (m.op === '=') return m.value === '';
-  if (m.op === '!=') return m.value !== '';
-  const r = translateRe2(m.value);
-  if (typeof r === 'string') return false;
-  const matches = new RegExp(`^(?:${r.source})$`, r.flags.includes('s') ? r.flags : r.flags + 's').test('');
-  return m.op === '=~' ? matches : !matches;
 }
