@@ -14,7 +14,7 @@
 // the two on the test corpora, generated queries and mutations of them.
 import type { LabelMatcher, LogQLResult, MatchOp } from './logql.ts';
 import {
-  LABEL_NAME, PROM_DURATION, labelReplaceProblem, patternProblem, rangeAggregationProblem, rangeProblem, regexpParserProblem,
+  GO_SIMPLE_ESCAPES, LABEL_NAME, PROM_DURATION, SET_OPS, labelReplaceProblem, patternProblem, rangeAggregationProblem, rangeProblem, regexpParserProblem,
   regexProblem, vectorAggregationProblem,
 } from './logql-rules.ts';
 
@@ -42,11 +42,9 @@ const COMPARISONS = new Set(['>', '>=', '<', '<=', '!=', '=', '==']);
 const BIN_PREC: Record<string, number> = {
   '+': 6, '-': 6, '==': 5, '!=': 5, '>': 5, '>=': 5, '<': 5, '<=': 5, and: 4, unless: 4, or: 3, '*': 2, '/': 2, '%': 2, '^': 1,
 };
-const SET_OPS = new Set(['and', 'or', 'unless']);
 const NUMBER = /^\d+(\.\d+)?$/;
 const DURATION = /^(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?(\d+(\.\d+)?ms)?$/;
 const BYTES = /^\d+(\.\d+)?(B|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB)$/;
-const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
 /** A query this long may reach Loki's size limit: the full checker counts its bytes. */
 const MAX_FAST_LENGTH = 1700;
 
@@ -122,7 +120,7 @@ class Recognizer {
     let value = '';
     for (let i = 1; i < raw.length - 1; i++) {
       if (raw[i] !== '\\') { value += raw[i]; continue; }
-      value += ESCAPES[raw[++i]] ?? decline();
+      value += GO_SIMPLE_ESCAPES[raw[++i]] ?? decline();
     }
     return value;
   }
@@ -166,13 +164,22 @@ class Recognizer {
     if (this.is('(')) this.groupingLabels();
   }
 
+  /** `(a, b)` of on/ignoring/group_left/group_right: Lezer's GroupingLabels allows a trailing comma. */
   private groupingLabels(): void {
     this.expect('(');
+    this.labelList(true);
+  }
+
+  /** Label names up to and including ")"; whether there were any. */
+  private labelList(trailingComma: boolean): boolean {
+    let labels = false;
     while (!this.is(')')) {
       this.labelName();
-      if (!this.is(')')) this.expect(',');
+      labels = true;
+      if (!this.is(')')) { this.expect(','); if (!trailingComma && this.is(')')) decline(); }
     }
     this.i++;
+    return labels;
   }
 
   private operand(): Operand {
@@ -218,21 +225,21 @@ class Recognizer {
   private grouping(): boolean | null {
     if (!(this.isWord('by') || this.isWord('without')) || !this.is('(', 1)) return null;
     this.i += 2;
-    let labels = false;
-    while (!this.is(')')) {
-      this.labelName();
-      labels = true;
-      if (!this.is(')')) { this.expect(','); if (this.is(')')) decline(); }
-    }
+    return this.labelList(false);
+  }
+
+  /** The number before the first comma of an aggregation, such as topk(5, ...). */
+  private parameter(): string | null {
+    if (!this.is('num') || !this.is(',', 1)) return null;
+    const n = this.number();
     this.i++;
-    return labels;
+    return n;
   }
 
   private vectorAggregation(op: string): void {
     const before = this.grouping();
     this.expect('(');
-    const param = this.is('num') && this.is(',', 1) ? this.number() : null;
-    if (param !== null) this.i++;
+    const param = this.parameter();
     this.metric();
     this.expect(')');
     // Lezer's grammar has no form with a grouping on both sides.
@@ -242,8 +249,7 @@ class Recognizer {
 
   private rangeAggregation(op: string): void {
     this.expect('(');
-    const param = this.is('num') && this.is(',', 1);
-    if (param) { this.number(); this.i++; }
+    const param = this.parameter() !== null;
     // Selector, then the stages before and after the range, in the combinations Lezer's LogRangeExpr lists.
     this.selector();
     const before = this.pipeline(true);

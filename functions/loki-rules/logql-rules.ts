@@ -5,6 +5,10 @@
 import { translateRe2, type Re2 } from './re2.ts';
 
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Operators Loki treats as set operations: a plain number is never an operand. */
+export const SET_OPS = new Set(['and', 'or', 'unless']);
+/** Go's one-letter string escapes (strconv.Unquote in a double-quoted string). */
+export const GO_SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
 
 const UNWRAP_REQUIRED = new Set(['avg_over_time', 'sum_over_time', 'min_over_time', 'max_over_time', 'stddev_over_time',
   'stdvar_over_time', 'quantile_over_time', 'first_over_time', 'last_over_time', 'rate_counter']);

@@ -14,7 +14,7 @@
 import * as G from '@grafana/lezer-logql';
 import { fastCheckLogQL } from './logql-fast.ts';
 import {
-  labelReplaceProblem, patternProblem, rangeAggregationProblem, rangeProblem, regexpParserProblem, regexProblem,
+  GO_SIMPLE_ESCAPES, SET_OPS, labelReplaceProblem, patternProblem, rangeAggregationProblem, rangeProblem, regexpParserProblem, regexProblem,
   vectorAggregationProblem,
 } from './logql-rules.ts';
 
@@ -128,8 +128,6 @@ function lexicalScan(q: string): void {
   if (open) syntaxError(open.at, `"${open.ch}" is never closed (missing "${CLOSER[open.ch]}")`);
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
-
 /** Decodes the string literal starting at `start` the way Go's strconv.Unquote does (Loki uses it). */
 function decodeString(q: string, start: number): { end: number; value: string } {
   if (q[start] === '`') {
@@ -144,7 +142,7 @@ function decodeString(q: string, start: number): { end: number; value: string } 
     if (c === '\n') break;
     if (c !== '\\') { value += c; i++; continue; }
     const e = q[i + 1] ?? '';
-    if (e in SIMPLE_ESCAPES) { value += SIMPLE_ESCAPES[e]; i += 2; continue; }
+    if (e in GO_SIMPLE_ESCAPES) { value += GO_SIMPLE_ESCAPES[e]; i += 2; continue; }
     const hexLen = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
     const digits = hexLen ? q.slice(i + 2, i + 2 + hexLen) : q.slice(i + 1, i + 4);
     const code = hexLen && /^[0-9a-fA-F]+$/.test(digits) && digits.length === hexLen ? parseInt(digits, 16)
@@ -198,7 +196,6 @@ function reportSyntax(q: string, err: SyntaxNode): never {
 
 // ---------------------------------------------------------------- semantic checks
 
-const SET_OPS = new Set(['and', 'or', 'unless']);
 const BIN_OPS = new Set([G.Or, G.And, G.Unless, G.Add, G.Sub, G.Mul, G.Div, G.Mod, G.Pow, G.Eql, G.Neq, G.Gtr, G.Gte, G.Lss, G.Lte]);
 const MATCH_OPS: Record<number, MatchOp> = { [G.Eq]: '=', [G.Neq]: '!=', [G.Re]: '=~', [G.Nre]: '!~' };
 
