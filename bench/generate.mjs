@@ -1,4 +1,4 @@
-// Deterministic inputs for the benchmarks (and the fast-path fidelity test): ResourceLists laid
+// Deterministic inputs for the benchmarks (and the line-reader fidelity tests): ResourceLists laid
 // out the way kpt writes them (items at column 0, kpt's path annotations), with the comments,
 // block scalars and Flux `${VAR}` strings a home-ops repository is full of.
 import { readFileSync } from 'node:fs';

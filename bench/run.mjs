@@ -189,8 +189,7 @@ if (failed) {
 
 /** The function layer on top of the base image, when podman has both images. */
 function imageSize() {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const registry = (process.env.IMAGE_REGISTRY || 'ghcr.io/observability-krm').replace(/\/+$/, '');
+  const registry = (process.env.IMAGE_REGISTRY || 'localhost/observability-krm').replace(/\/+$/, '');
   const base = process.env.BASE_IMAGE || `localhost/observability-krm-base:node${process.versions.node.split('.')[0]}`;
   const size = (ref) => {
     const p = spawnSync('podman', ['image', 'inspect', '--format', '{{.Size}}', ref], { encoding: 'utf8' });
@@ -199,7 +198,7 @@ function imageSize() {
   if (spawnSync('podman', ['--version']).status !== 0) return 'not measured: podman is not installed';
   const out = [];
   for (const fn of ['observability-stack', 'loki-rules']) {
-    const ref = `${registry}/${fn}:${pkg.version}`;
+    const ref = `${registry}/${fn}:${process.env.IMAGE_TAG || 'dev'}`;
     const img = size(ref);
     const b = size(base);
     out.push(img && b ? `${fn} layer ${img - b} bytes` : `${fn}: no image ${ref} or base ${base} (npm run image)`);

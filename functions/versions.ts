@@ -9,6 +9,8 @@ export const TEMPO_CHART_VERSION = '2.2.4';
 export const TEMPO_DISTRIBUTED_CHART_VERSION = '1.61.3';
 // renovate: datasource=docker depName=ghcr.io/grafana/helm-charts/pyroscope
 export const PYROSCOPE_CHART_VERSION = '2.2.1';
+// renovate: datasource=docker depName=ghcr.io/grafana/helm-charts/alloy
+export const ALLOY_CHART_VERSION = '1.11.1';
 // renovate: datasource=docker depName=ghcr.io/home-operations/k8s-sidecar
 export const K8S_SIDECAR_VERSION = '1.30.10';
 
@@ -24,6 +26,7 @@ export const CHART_SOURCES = {
     version: TEMPO_DISTRIBUTED_CHART_VERSION,
   },
   pyroscope: { oci: 'oci://ghcr.io/grafana/helm-charts/pyroscope', repo: 'grafana', version: PYROSCOPE_CHART_VERSION },
+  alloy: { oci: 'oci://ghcr.io/grafana/helm-charts/alloy', repo: 'grafana', version: ALLOY_CHART_VERSION },
 } as const;
 
 export type ChartName = keyof typeof CHART_SOURCES;

@@ -1,8 +1,12 @@
 // Builds one container image per function bundle: `npm run image [-- <fn>...]`.
 // Without arguments every dist/<fn>.cjs gets an image; a named function without a bundle fails.
-// Env: IMAGE_REGISTRY (default ghcr.io/observability-krm), BASE_IMAGE (default: the local
-// base from scripts/base-image.sh, since registries may be unreachable), CONTAINER_ENGINE
-// (default docker when `docker info` works, else podman).
+// Env: IMAGE_REGISTRY (default localhost/observability-krm), IMAGE_TAG (default dev),
+// BASE_IMAGE (default: the local base from scripts/base-image.sh, since registries may be
+// unreachable), CONTAINER_ENGINE (default docker when `docker info` works, else podman).
+// Local builds are tagged localhost/observability-krm/<fn>:dev, never with the published
+// ghcr.io/observability-krm/<fn>:<version> name: a local build must not shadow the release
+// (kpt's default pull policy runs a present image as is). The release workflow
+// (.github/workflows/release.yml) builds and pushes the published names.
 // Tool output goes to stderr; stdout ends with the image references, one per line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +14,12 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const registry = (process.env.IMAGE_REGISTRY || 'ghcr.io/observability-krm').replace(/\/+$/, '');
+const registry = (process.env.IMAGE_REGISTRY || 'localhost/observability-krm').replace(/\/+$/, '');
+const tag = process.env.IMAGE_TAG || 'dev';
+if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+  console.error(`image: IMAGE_TAG "${tag}" is not a valid image tag`);
+  process.exit(1);
+}
 const dist = join(root, 'dist');
 const fnDir = join(root, 'functions');
 
@@ -72,11 +81,12 @@ const base =
     .pop();
 const size = (ref) => Number(run(engine, ['image', 'inspect', '--format', '{{.Size}}', ref], { capture: true }));
 
-// 4. One image per function, tagged <registry>/<fn>:<package version>.
-const source = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+// 4. One image per function, tagged <registry>/<fn>:<tag>; the version label stays the package's.
+const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+const source = repository?.replace(/^git\+/, '').replace(/\.git$/, '');
 const refs = [];
 for (const fn of selected) {
-  const ref = `${registry}/${fn}:${pkg.version}`;
+  const ref = `${registry}/${fn}:${tag}`;
   const args = { BASE_IMAGE: base, FUNCTION: fn, VERSION: pkg.version, DESCRIPTION: `KRM function ${fn} (${pkg.name})` };
   if (source) args.SOURCE = source;
   run(engine, [

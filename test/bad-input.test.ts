@@ -19,7 +19,7 @@ const cases: Case[] = [
   ['unknown nested field', { loki: { retenton: '14d' } }, 'spec.loki.retenton', /did you mean "retention"/],
   ['unknown field deep', { pyroscope: { route: { gateway: { sectionname: 'https' } } } }, 'spec.pyroscope.route.gateway.sectionname', /sectionName/],
   ['retention in words', { loki: { retention: 'fourteen days' } }, 'spec.loki.retention', /duration such as 14d.*"fourteen days"/],
-  ['retention as number', { loki: { retention: 14 } }, 'spec.loki.retention', /must be a string/],
+  ['retention as number', { loki: { retention: 14 } }, 'spec.loki.retention', /must be a string, got number 14: write it with a unit, such as "14d"/],
   ['retention with space', { loki: { retention: '14 d' } }, 'spec.loki.retention', /duration/],
   ['tempo retention bad unit', { tempo: { retention: '2 weeks' } }, 'spec.tempo.retention', /duration/],
   ['tempo maxBlockDuration empty', { tempo: { maxBlockDuration: '' } }, 'spec.tempo.maxBlockDuration', /duration/],
@@ -72,17 +72,19 @@ for (const [title, spec, field, message] of cases) {
     const hit = errors.find((r: any) => r.field?.path === field);
     t.truthy(hit, `an error on ${field}; got ${JSON.stringify(errors.map((r: any) => [r.field?.path, r.message]))}`);
     t.regex(hit.message, message);
+    // kpt prints `<field>: <message>`: the path is said once, in the field.
+    t.false(errors.some((r: any) => r.field?.path && r.message.includes(`${r.field.path} `)), 'no message repeats its field path');
     t.like(hit.resourceRef, { kind: 'ObservabilityConfig', name: 'observability' });
     t.deepEqual(run.list.items, [cfg, bystander], 'every input item comes back unchanged, nothing generated');
-    const lines = run.stderr.trim().split('\n');
-    t.true(lines.some((l) => l.includes(field) && l.startsWith('observability-stack: error')), run.stderr);
+    // kpt prints the results itself: stderr only sums them up (test/stderr.test.ts: kustomize gets every line).
+    t.regex(run.stderr, /^observability-stack: \d+ errors?(, \d+ warnings?)? \(see the results[^\n]*\)\n$/, run.stderr);
     t.notRegex(run.stderr, /\n\s+at /, 'no stack trace');
   });
 }
 
 const wholeObject: [string, object, RegExp][] = [
-  ['wrong apiVersion', { ...config(), apiVersion: 'observability.krm.dev/v1beta1' }, /apiVersion must be one of "observability.krm.dev\/v1alpha1"/],
-  ['missing metadata.name', { ...config(), metadata: {} }, /metadata.name is required/],
+  ['wrong apiVersion', { ...config(), apiVersion: 'observability.krm.dev/v1beta1' }, /^must be one of "observability.krm.dev\/v1alpha1"/],
+  ['missing metadata.name', { ...config(), metadata: {} }, /^is required \(a string\)/],
   ['functionConfig is a ConfigMap with data', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { namespace: 'x' } }, /functionConfig is a ConfigMap/],
   ['functionConfig of an unrelated kind', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }, /takes an ObservabilityConfig/],
 ];
@@ -102,6 +104,20 @@ test('no config anywhere', (t) => {
   t.is(run.code, 1);
   t.regex(run.list.results[0].message, /no ObservabilityConfig found/);
   t.deepEqual(run.list.items, [bystander]);
+});
+
+test('a misspelt kind is named, with the kind it is close to', (t) => {
+  const near = { ...config(), kind: 'ObservabilityConf' };
+  const run = runFn('observability-stack', resourceList([near, bystander]));
+  t.is(run.code, 1);
+  const [r] = run.list.results;
+  t.regex(r.message, /did you mean kind: ObservabilityConfig/);
+  t.like(r, { resourceRef: { kind: 'ObservabilityConf', name: 'observability' }, field: { path: 'kind', currentValue: 'ObservabilityConf', proposedValue: 'ObservabilityConfig' } });
+  t.deepEqual(run.list.items, [near, bystander]);
+  const far = runFn('observability-stack', resourceList([bystander]));
+  t.regex(far.list.results[0].message, /^no ObservabilityConfig found: give one/, 'nothing close: the plain message');
+  const fc = runFn('observability-stack', resourceList([bystander], near));
+  t.like(fc.list.results[0], { message: 'must be one of "ObservabilityConfig"; got "ObservabilityConf": did you mean "ObservabilityConfig"?', field: { path: 'kind' } });
 });
 
 test('two different ObservabilityConfigs and no functionConfig to choose', (t) => {
@@ -142,7 +158,13 @@ for (const [title, input, message] of broken) {
     const run = runFn('observability-stack', input);
     t.not(run.code, 0);
     t.regex(run.stderr, message);
-    t.is(run.stderr.trim().split('\n').length, 1, 'one line');
+    // One line; a YAML error adds the offending line and a caret under the column.
+    const lines = run.stderr.trim().split('\n');
+    if (/not valid YAML/.test(run.stderr)) {
+      t.is(lines.length, 3, run.stderr);
+      t.regex(lines[0]!, /at line \d+, column \d+:$/);
+      t.regex(lines[2]!, /^ +\^$/);
+    } else t.is(lines.length, 1, 'one line');
     t.notRegex(run.stderr, /\n\s+at |Error:/, 'no stack trace');
   });
 }
@@ -160,6 +182,7 @@ test('a YAML alias bomb is refused with a clear error, not exhausted memory', (t
   for (let i = 1; i < 10; i++) doc += `    a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
   const run = runFn('observability-stack', doc);
   t.not(run.code, 0);
-  t.regex(run.stderr + JSON.stringify(run.list?.results ?? ''), /alias/i);
+  // The output echoes the bomb, which a YAML parser refuses to expand: read the results as text.
+  t.regex(run.stderr + run.stdout.slice(run.stdout.lastIndexOf('\nresults:')), /alias/i);
   t.notRegex(run.stderr, /\n\s+at /);
 });

@@ -1,20 +1,14 @@
 // unknownValueKeys must accept the value sets of CHARTS.md §4 and flag the keys that real
 // home-ops releases set but the charts ignore (CHARTS.md §5, §6).
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import YAML from 'yaml';
 import { TEMPLATE_ONLY_KEYS, unknownValueKeys, VERBATIM_BLOCKS } from './support/chart-values.ts';
-import { referenceDir } from './support/crd.ts';
+import { testWith } from './support/needs.ts';
+import { mustReference } from './support/reference.ts';
 
-const ref = referenceDir();
-const withRef = ref ? test : test.skip;
-if (!ref) {
-  test('chart values checks need ../shared/reference', (t) => {
-    t.log('SKIPPED: ../shared/reference (beside the repo) is absent, so the chart values tests did not run');
-    t.pass();
-  });
-}
+/** A test that needs the reference data's charts/: fails under CI=true without it, else a named skip. */
+const withRef = (title: string, fn: (t: ExecutionContext) => void) => testWith({ reference: ['charts'] }, title, fn);
 
 const lokiSingleBinary = {
   deploymentMode: 'Monolithic',
@@ -85,7 +79,7 @@ withRef('the reference value sets of CHARTS.md §4 are accepted', (t) => {
   t.deepEqual(unknownValueKeys('tempo-2.2.4', tempoSingle), []);
   t.deepEqual(unknownValueKeys('pyroscope-2.2.1', pyroscope), []);
   t.deepEqual(unknownValueKeys('tempo-distributed-3.3.0', tempoDistributed), []);
-  t.deepEqual(unknownValueKeys(join(ref!, 'charts', 'tempo-2.2.4'), tempoSingle), [], 'an absolute chart path works too');
+  t.deepEqual(unknownValueKeys(mustReference('charts', 'tempo-2.2.4'), tempoSingle), [], 'an absolute chart path works too');
 });
 
 withRef('keys the charts silently ignore are reported (CHARTS.md §5)', (t) => {
@@ -144,7 +138,7 @@ withRef('allowances extend the accepted paths', (t) => {
   t.deepEqual(unknownValueKeys('tempo-2.2.4', wild, ['tempo.*.y']), ['tempo.x1', 'tempo.x2'], 'a pattern covers its path, not its parents');
 });
 
-const chartValues = (dir: string) => YAML.parse(readFileSync(join(ref!, 'charts', dir, 'values.yaml'), 'utf8'));
+const chartValues = (dir: string) => YAML.parse(readFileSync(mustReference('charts', dir, 'values.yaml'), 'utf8'));
 const has = (values: any, path: string[]): boolean =>
   path.length === 0 ||
   (values !== null && typeof values === 'object' && (path[0] === '*'

@@ -1,16 +1,11 @@
 // The CRD validation helpers must accept realistic objects and reject the broken samples of
 // FLUX_AND_KRM.md §1.3, plus the CEL rules and name rules we check by hand.
-import test from 'ava';
-import { celChecks, closeObjects, hasSchema, referenceDir, servedKinds, validateNames, validateObject } from './support/crd.ts';
+import test, { type ExecutionContext } from 'ava';
+import { celChecks, closeObjects, hasSchema, servedKinds, validateNames, validateObject } from './support/crd.ts';
+import { testWith } from './support/needs.ts';
 
-const ref = referenceDir();
-const withRef = ref ? test : test.skip;
-if (!ref) {
-  test('CRD checks need ../shared/reference', (t) => {
-    t.log('SKIPPED: ../shared/reference (beside the repo) is absent, so the CRD validation tests did not run');
-    t.pass();
-  });
-}
+/** A test that needs the reference data's crds/: fails under CI=true without it, else a named skip. */
+const withRef = (title: string, fn: (t: ExecutionContext) => void) => testWith({ reference: ['crds'] }, title, fn);
 
 const clone = <T>(o: T): T => structuredClone(o);
 const set = <T>(o: T, f: (o: any) => void): T => {

@@ -1,7 +1,7 @@
 // Generated literal `${` text survives Flux post-build substitution, with or without user variables.
 import test from 'ava';
-import { literal, protect } from '../functions/krm/flux-protect.ts';
-import { applyToObject } from '../functions/krm/flux-substitution.ts';
+import { literal, protect } from '../functions/flux/protect.ts';
+import { applyToObject } from './support/flux-envsubst/substitute.ts';
 
 const obj = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'y' }, data });
 const VARS = { SECRET_DOMAIN: 'example.com', TEMPO_UID: 'tempo' };

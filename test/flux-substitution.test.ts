@@ -10,7 +10,7 @@ import {
   FluxSubstitutionError,
   needsProtection,
   substitute,
-} from '../functions/krm/flux-substitution.ts';
+} from './support/flux-envsubst/substitute.ts';
 
 const lax = { strict: false };
 
@@ -130,15 +130,15 @@ test('byte semantics of the Go implementation', (t) => {
 test('findReferences lists the variables a text expects, nested ones included', (t) => {
   const text = 'a: ${A}\nb: "$${ESCAPED} ${B:=x} ${C=${D}}"\nc: é${#E}';
   t.deepEqual(findReferences(text), [
-    { name: 'A', hasDefault: false, raw: '${A}', offset: 3 },
-    { name: 'B', hasDefault: true, raw: '${B:=x}', offset: text.indexOf('${B') },
-    { name: 'C', hasDefault: true, raw: '${C=${D}}', offset: text.indexOf('${C') },
-    { name: 'D', hasDefault: false, raw: '${D}', offset: text.indexOf('${D') },
-    { name: 'E', hasDefault: false, raw: '${#E}', offset: text.indexOf('${#E') },
+    { name: 'A', hasDefault: false, raw: '${A}', offset: 3, nested: false },
+    { name: 'B', hasDefault: true, raw: '${B:=x}', offset: text.indexOf('${B'), nested: false },
+    { name: 'C', hasDefault: true, raw: '${C=${D}}', offset: text.indexOf('${C'), nested: false },
+    { name: 'D', hasDefault: false, raw: '${D}', offset: text.indexOf('${D'), nested: true },
+    { name: 'E', hasDefault: false, raw: '${#E}', offset: text.indexOf('${#E'), nested: false },
   ]);
-  t.deepEqual(findReferences('$$${x}'), [{ name: 'x', hasDefault: false, raw: '${x}', offset: 2 }]);
+  t.deepEqual(findReferences('$$${x}'), [{ name: 'x', hasDefault: false, raw: '${x}', offset: 2, nested: false }]);
   t.deepEqual(findReferences('$VAR {{ $labels.x }} $${y}'), []);
-  t.deepEqual(findReferences('${s/\\//-}'), [{ name: 's', hasDefault: false, raw: '${s/\\//-}', offset: 0 }]);
+  t.deepEqual(findReferences('${s/\\//-}'), [{ name: 's', hasDefault: false, raw: '${s/\\//-}', offset: 0, nested: false }]);
 });
 
 test('findMalformed reports every bad ${ and references after it are still found', (t) => {

@@ -3,9 +3,10 @@
 import test from 'ava';
 import YAML from 'yaml';
 import { FLUX_SUBSTITUTE } from '../functions/krm/annotations.ts';
-import { applyToObject } from '../functions/krm/flux-substitution.ts';
+import { applyToObject } from './support/flux-envsubst/substitute.ts';
 import { CPU_PROFILE, helmFullname } from '../functions/observability-stack/grafana.ts';
 import { generateFor } from './support/transform.ts';
+import { grafanaProvisioned } from './support/grafana-provisioning.ts';
 
 const S3 = { type: 's3', endpoint: 'minio.storage.svc:9000', secretRef: { name: 'object-store' } };
 
@@ -18,37 +19,6 @@ function datasources(spec: object) {
   const doc = cm ? YAML.parse(cm.data[key]) : undefined;
   const byType = (type: string) => doc?.datasources.find((d: any) => d.type === type);
   return { out, errors, cms, cm, key, doc, loki: byType('loki'), tempo: byType('tempo'), pyroscope: byType('grafana-pyroscope-datasource') };
-}
-
-/**
- * What Grafana stores for a provisioned string (pkg/services/provisioning/values: interpolateValue):
- * split on `$$`, os.ExpandEnv each part (Go os.Expand rules, no variables set), join with `$`.
- */
-function grafanaProvisioned(value: string, env: Record<string, string> = {}): string {
-  const expand = (s: string) => {
-    let out = '';
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] !== '$' || i + 1 >= s.length) {
-        out += s[i];
-        continue;
-      }
-      const rest = s.slice(i + 1);
-      let name = '';
-      let width = 0;
-      if (rest[0] === '{') {
-        const close = rest.indexOf('}');
-        if (close === 1) width = 2; // "${}": bad syntax, eaten
-        else if (close < 0) width = 1; // "${": eaten
-        else [name, width] = [rest.slice(1, close), close + 1];
-      } else if (/^[*#$@!?\-0-9]/.test(rest)) [name, width] = [rest[0]!, 1];
-      else [name, width] = [/^[A-Za-z0-9_]*/.exec(rest)![0], /^[A-Za-z0-9_]*/.exec(rest)![0].length];
-      if (name === '' && width === 0) out += '$';
-      else out += env[name] ?? '';
-      i += width;
-    }
-    return out;
-  };
-  return value.split('$$').map(expand).join('$');
 }
 
 test('grafanaProvisioned() follows Go os.ExpandEnv and Grafana $$ escaping', (t) => {
@@ -186,10 +156,13 @@ test('helmFullname() is the charts\' fullname helper', (t) => {
   t.is(helmFullname('x', 'loki', { fullnameOverride: 'a'.repeat(70) }), 'a'.repeat(63));
 });
 
-test('dashboards: the Loki chart gets monitoring.dashboards with the sidecar label; the other charts ship none', (t) => {
+test('dashboards: the Loki chart gets monitoring.dashboards with the sidecar label; Tempo and Pyroscope get ours (their charts ship none)', (t) => {
   const out = generateFor({ grafana: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: 'observability' } } });
   const loki = out.get('HelmRelease', 'loki').spec.values;
-  t.deepEqual(loki.monitoring.dashboards, { enabled: true, labels: { grafana_dashboard: 'observability' } });
-  for (const name of ['tempo', 'pyroscope']) t.false(JSON.stringify(out.get('HelmRelease', name).spec.values).includes('dashboard'), name);
+  t.like(loki.monitoring.dashboards, { enabled: true, labels: { grafana_dashboard: 'observability' } });
+  for (const name of ['tempo', 'pyroscope']) {
+    t.false(JSON.stringify(out.get('HelmRelease', name).spec.values).includes('dashboard'), name);
+    t.is(out.get('ConfigMap', `observability-${name}-dashboard`).metadata.labels.grafana_dashboard, 'observability');
+  }
   t.is(generateFor({}).get('HelmRelease', 'loki').spec.values.monitoring.dashboards, undefined, 'off by default');
 });

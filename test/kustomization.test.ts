@@ -3,8 +3,9 @@
 // validate against the Kustomization v1 CRD and pass through Flux substitution untouched.
 import test from 'ava';
 import { PATH } from '../functions/krm/annotations.ts';
-import { applyToObject } from '../functions/krm/flux-substitution.ts';
-import { celChecks, referenceDir, validateObject } from './support/crd.ts';
+import { applyToObject } from './support/flux-envsubst/substitute.ts';
+import { celChecks, validateObject } from './support/crd.ts';
+import { testWith } from './support/needs.ts';
 import { generateFor } from './support/transform.ts';
 
 const FLUX = 'kustomize.toolkit.fluxcd.io/v1';
@@ -13,7 +14,7 @@ const fluxKs = (spec: object) => generateFor(spec).objects.filter((o: any) => o.
 const FULL = {
   kustomization: {
     enabled: true,
-    path: './clusters/main/observability',
+    path: './clusters/main/observability/observability',
     sourceRef: { kind: 'OCIRepository', name: 'cluster', namespace: 'flux-system' },
     namespace: 'observability',
     substituteFrom: [
@@ -29,27 +30,29 @@ test('flat: no Flux Kustomization unless spec.flux.kustomization.enabled', (t) =
   t.deepEqual(fluxKs({ flux: { kustomization: { substituteFrom: [{ kind: 'Secret', name: 'cluster-secrets' }] } } }), []);
 });
 
+const ENABLED = { kustomization: { enabled: true, path: './clusters/main/observability/observability' } };
+
 test('flat + enabled: one Kustomization for the rendered folder at ks.yaml, with defaults', (t) => {
-  const [k, ...rest] = fluxKs({ flux: { kustomization: { enabled: true } } });
+  const [k, ...rest] = fluxKs({ flux: ENABLED });
   t.is(rest.length, 0);
   t.is(k.metadata.annotations[PATH], 'ks.yaml');
   t.deepEqual(k.metadata.name, 'observability');
   t.is(k.metadata.namespace, 'flux-system');
   t.deepEqual(k.spec, {
     interval: '30m',
-    path: './observability',
+    path: './clusters/main/observability/observability',
     prune: true,
     sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
   });
 });
 
 test('flat + enabled: path, sourceRef, namespace, substituteFrom and dependsOn from the config', (t) => {
-  const [k] = fluxKs({ namespace: 'obs', flux: { interval: '1h', ...FULL } });
+  const [k] = fluxKs({ namespace: 'obs', flux: { interval: '1h', kustomization: { ...FULL.kustomization, path: './clusters/main/observability/obs' } } });
   t.is(k.metadata.namespace, 'observability');
   t.deepEqual(k.spec, {
     dependsOn: [{ name: 'kube-prometheus-stack' }, { name: 'openebs', namespace: 'openebs-system' }],
     interval: '1h',
-    path: './clusters/main/observability',
+    path: './clusters/main/observability/obs',
     postBuild: { substituteFrom: FULL.kustomization.substituteFrom },
     prune: true,
     sourceRef: { kind: 'OCIRepository', name: 'cluster', namespace: 'flux-system' },
@@ -60,12 +63,12 @@ test('flat + enabled: path, sourceRef, namespace, substituteFrom and dependsOn f
 
 test('home-ops: one Kustomization per app, pointing at <path>/<app>/app with targetNamespace', (t) => {
   const ks = fluxKs({ output: { layout: 'home-ops' }, grafana: { datasources: { namespace: 'monitoring' } }, flux: FULL });
-  t.deepEqual(ks.map((k: any) => k.metadata.name).sort(), ['grafana-datasources', 'loki', 'pyroscope', 'tempo']);
+  t.deepEqual(ks.map((k: any) => k.metadata.name).sort(), ['grafana-datasources', 'loki', 'pyroscope', 'stack-alerts', 'tempo']);
   for (const k of ks) {
     const app = k.metadata.name;
     t.is(k.metadata.annotations[PATH], `observability/${app}/ks.yaml`);
     t.is(k.metadata.namespace, 'observability');
-    t.is(k.spec.path, `./clusters/main/observability/${app}/app`);
+    t.is(k.spec.path, `./clusters/main/observability/observability/${app}/app`);
     t.is(k.spec.targetNamespace, app === 'grafana-datasources' ? 'monitoring' : 'observability');
     t.deepEqual(k.spec.postBuild, { substituteFrom: FULL.kustomization.substituteFrom });
     t.deepEqual(k.spec.dependsOn, FULL.kustomization.dependsOn);
@@ -73,10 +76,10 @@ test('home-ops: one Kustomization per app, pointing at <path>/<app>/app with tar
   }
 });
 
-test('home-ops: ks.yaml is written even with spec.flux.kustomization.enabled false; path defaults to ./<namespace>', (t) => {
-  const ks = fluxKs({ namespace: 'telemetry', output: { layout: 'home-ops' } });
-  t.is(ks.length, 4);
-  t.deepEqual(ks.find((k: any) => k.metadata.name === 'loki').spec.path, './telemetry/loki/app');
+test('home-ops: ks.yaml is written even with spec.flux.kustomization.enabled false', (t) => {
+  const ks = fluxKs({ namespace: 'telemetry', output: { layout: 'home-ops' }, flux: { kustomization: { path: './kubernetes/apps/telemetry' } } });
+  t.is(ks.length, 5); // loki, tempo, pyroscope, grafana-datasources, stack-alerts
+  t.deepEqual(ks.find((k: any) => k.metadata.name === 'loki').spec.path, './kubernetes/apps/telemetry/loki/app');
 });
 
 test('Flux Kustomizations carry no ${ and pass post-build substitution unchanged', (t) => {
@@ -88,13 +91,12 @@ test('Flux Kustomizations carry no ${ and pass post-build substitution unchanged
   }
 });
 
-const ref = referenceDir();
-(ref ? test : test.skip)(`Flux Kustomizations validate against the Kustomization v1 CRD${ref ? '' : ' [skipped: ../shared/reference is absent]'}`, (t) => {
+testWith({ reference: ['crds'] }, 'Flux Kustomizations validate against the Kustomization v1 CRD', (t) => {
   const specs = [
-    { flux: { kustomization: { enabled: true } } },
+    { flux: ENABLED },
     { flux: FULL },
     { output: { layout: 'home-ops' }, flux: FULL },
-    { output: { layout: 'home-ops' }, flux: { sourceKind: 'HelmRepository' } },
+    { output: { layout: 'home-ops' }, flux: { sourceKind: 'HelmRepository', kustomization: { path: './observability' } } },
   ];
   let n = 0;
   for (const spec of specs) {
@@ -107,8 +109,8 @@ const ref = referenceDir();
   t.true(n >= 10);
 });
 
-(ref ? test : test.skip)(`the CRD check is not vacuous: a misspelt field is refused${ref ? '' : ' [skipped]'}`, (t) => {
-  const [k] = fluxKs({ flux: { kustomization: { enabled: true } } });
+testWith({ reference: ['crds'] }, 'the CRD check is not vacuous: a misspelt field is refused', (t) => {
+  const [k] = fluxKs({ flux: ENABLED });
   const bad = structuredClone(k);
   bad.spec.intervall = '1h';
   t.true(validateObject(bad).some((e) => e.includes('intervall')));

@@ -26,6 +26,8 @@ test('flat (default): <namespace>/<app>/<kind>.yaml, no Kustomizations', (t) => 
     'observability/pyroscope/helmrelease.yaml': 'helm.toolkit.fluxcd.io/v2 HelmRelease pyroscope',
     'observability/pyroscope/httproute.yaml': 'gateway.networking.k8s.io/v1 HTTPRoute pyroscope',
     'observability/grafana-datasources/configmap.yaml': 'v1 ConfigMap observability-datasources',
+    'observability/stack-alerts/prometheusrule.yaml': 'monitoring.coreos.com/v1 PrometheusRule observability-stack-alerts',
+    'observability/namespace.yaml': 'v1 Namespace observability',
   });
 });
 
@@ -35,7 +37,8 @@ test('flat with a shared HelmRepository: sources/ holds one file per repository'
   t.is(f['obs/sources/helmrepository-grafana.yaml'], 'source.toolkit.fluxcd.io/v1 HelmRepository grafana');
 });
 
-const HOME_OPS = { output: { layout: 'home-ops' }, pyroscope: { route: { hostname: 'pyroscope.${SECRET_DOMAIN}' } } };
+const HOME_OPS_FLUX = { kustomization: { path: './kubernetes/apps/observability' } };
+const HOME_OPS = { output: { layout: 'home-ops' }, flux: HOME_OPS_FLUX, pyroscope: { route: { hostname: 'pyroscope.${SECRET_DOMAIN}' } } };
 
 test('home-ops: <namespace>/<app>/app/<kind>.yaml, app/kustomization.yaml and <namespace>/<app>/ks.yaml', (t) => {
   const f = files(HOME_OPS);
@@ -48,8 +51,11 @@ test('home-ops: <namespace>/<app>/app/<kind>.yaml, app/kustomization.yaml and <n
   t.is(f['observability/pyroscope/app/httproute.yaml'], 'gateway.networking.k8s.io/v1 HTTPRoute pyroscope');
   t.is(f['observability/grafana-datasources/app/configmap.yaml'], 'v1 ConfigMap observability-datasources');
   t.is(f['observability/grafana-datasources/ks.yaml'], 'kustomize.toolkit.fluxcd.io/v1 Kustomization grafana-datasources');
-  t.is(Object.keys(f).length, 16);
-  t.true(Object.keys(f).every((p) => /^observability\/[a-z-]+\/(ks\.yaml|app\/[a-z-]+\.yaml)$/.test(p)), 'nothing outside the layout');
+  // Where home-ops repositories keep it: kubernetes/apps/<namespace>/namespace.yaml, beside the apps.
+  t.is(f['observability/namespace.yaml'], 'v1 Namespace observability');
+  t.is(f['observability/stack-alerts/app/prometheusrule.yaml'], 'monitoring.coreos.com/v1 PrometheusRule observability-stack-alerts');
+  t.is(Object.keys(f).length, 20);
+  t.true(Object.keys(f).every((p) => p === 'observability/namespace.yaml' || /^observability\/[a-z-]+\/(ks\.yaml|app\/[a-z-]+\.yaml)$/.test(p)), 'nothing outside the layout');
 });
 
 test('home-ops: each app/kustomization.yaml lists exactly the other files of its folder and is local config', (t) => {
@@ -61,7 +67,7 @@ test('home-ops: each app/kustomization.yaml lists exactly the other files of its
     const dir = p.slice(0, p.lastIndexOf('/'));
     dirs.set(dir, [...(dirs.get(dir) ?? []), p.slice(dir.length + 1)]);
   }
-  t.is(dirs.size, 4);
+  t.is(dirs.size, 5);
   for (const [dir, names] of dirs) {
     const k = objects.find((o: any) => pathOf(o) === `${dir}/kustomization.yaml`);
     t.truthy(k, `${dir} has no kustomization.yaml`);
@@ -77,11 +83,11 @@ test('the layout changes files, not objects: flat and home-ops hold the same app
     return JSON.stringify(c);
   };
   const applied = (spec: object) => generated(spec).filter((o: any) => o.kind !== 'Kustomization').map(strip).sort();
-  t.deepEqual(applied({ output: { layout: 'home-ops' } }), applied({}));
+  t.deepEqual(applied({ output: { layout: 'home-ops' }, flux: HOME_OPS_FLUX }), applied({}));
 });
 
 test('home-ops with sourceKind HelmRepository: a sources app the release apps depend on', (t) => {
-  const objects = generated({ output: { layout: 'home-ops' }, flux: { sourceKind: 'HelmRepository' } });
+  const objects = generated({ output: { layout: 'home-ops' }, flux: { ...HOME_OPS_FLUX, sourceKind: 'HelmRepository' } });
   const f = Object.fromEntries(objects.map((o: any) => [pathOf(o), o]));
   t.deepEqual(f['observability/sources/app/kustomization.yaml'].resources, ['./helmrepository-grafana-community.yaml', './helmrepository-grafana.yaml']);
   for (const app of ['loki', 'tempo', 'pyroscope']) t.deepEqual(f[`observability/${app}/ks.yaml`].spec.dependsOn, [{ name: 'sources', namespace: 'flux-system' }], app);
@@ -90,7 +96,7 @@ test('home-ops with sourceKind HelmRepository: a sources app the release apps de
 });
 
 test('disabled systems leave no app folder behind', (t) => {
-  const f = files({ output: { layout: 'home-ops' }, tempo: { enabled: false }, grafana: { datasources: { enabled: false } } });
+  const f = files({ output: { layout: 'home-ops' }, flux: HOME_OPS_FLUX, tempo: { enabled: false }, grafana: { datasources: { enabled: false } } });
   t.false(Object.keys(f).some((p) => p.startsWith('observability/tempo/') || p.startsWith('observability/grafana-datasources/')));
   t.truthy(f['observability/loki/ks.yaml']);
 });
@@ -113,10 +119,13 @@ const kustomize = (dir: string) => spawnSync('kubectl', ['kustomize', dir], { en
   }
 });
 
-(hasKubectl ? test : test.skip)('examples/home-ops-layout: the namespace kustomization applies only the ks.yaml files', (t) => {
+(hasKubectl ? test : test.skip)('examples/home-ops-layout: the namespace kustomization applies only the Namespace and the ks.yaml files', (t) => {
   const r = kustomize(join(EXAMPLE, 'observability'));
   t.is(r.status, 0, r.stderr);
-  const built = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS());
-  t.deepEqual(built.map((o) => `${o.apiVersion} ${o.kind}`).sort(), Array(4).fill('kustomize.toolkit.fluxcd.io/v1 Kustomization'));
-  t.deepEqual(built.map((o) => o.spec.path).sort(), ['grafana-datasources', 'loki', 'pyroscope', 'tempo'].map((a) => `./kubernetes/apps/observability/${a}/app`));
+  const all = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS());
+  const namespaces = all.filter((o) => o.kind === 'Namespace');
+  t.deepEqual(namespaces.map((o) => [o.metadata.name, o.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']]), [['observability', 'disabled']]);
+  const built = all.filter((o) => o.kind !== 'Namespace');
+  t.deepEqual(built.map((o) => `${o.apiVersion} ${o.kind}`).sort(), Array(6).fill('kustomize.toolkit.fluxcd.io/v1 Kustomization'));
+  t.deepEqual(built.map((o) => o.spec.path).sort(), ['grafana-dashboards', 'grafana-datasources', 'loki', 'pyroscope', 'stack-alerts', 'tempo'].map((a) => `./kubernetes/apps/observability/${a}/app`));
 });

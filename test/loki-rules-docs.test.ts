@@ -3,7 +3,7 @@ import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { DEFAULT_LABEL, DEFAULT_LABEL_VALUE, DEFAULT_NAMESPACE } from '../functions/loki-rules/settings.ts';
+import { DEFAULT_RULE_LABEL as DEFAULT_LABEL, DEFAULT_RULE_LABEL_VALUE as DEFAULT_LABEL_VALUE, DEFAULT_NAMESPACE } from '../functions/common/contract.ts';
 import { ROOT, runFn } from './support/fn.ts';
 import { exampleNames } from './support/tree.ts';
 

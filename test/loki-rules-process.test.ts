@@ -16,9 +16,20 @@ test('exit 0: the ConfigMap is in the output and stderr is empty', (t) => {
   t.is(r.list.results, undefined);
 });
 
-test('exit 1 on an invalid rule: one stderr line with resource, file and field, no stack trace, every item returned', (t) => {
+/** The environment kustomize gives container functions: it ignores results, so stderr carries each one. */
+const KUSTOMIZE_ENV = { STRUCTURED_RESULTS: 'true', LOG_TO_STDERR: 'true' };
+
+test('exit 1 under kpt: stderr sums the results up in one line (kpt prints the results themselves)', (t) => {
   const items = [obsConfig(), broken(), lokiRule('fine', 'shop')];
   const r = runFn(FN, resourceList(items));
+  t.is(r.code, 1);
+  t.is(r.stderr, 'loki-rules: 1 error (see the results; kpt shows them all with --truncate-output=false)\n');
+  t.is(r.list.results.length, 1);
+});
+
+test('exit 1 on an invalid rule under kustomize: one stderr line with resource, file and field, no stack trace, every item returned', (t) => {
+  const items = [obsConfig(), broken(), lokiRule('fine', 'shop')];
+  const r = runFn(FN, resourceList(items), [], KUSTOMIZE_ENV);
   t.is(r.code, 1);
   const lines = r.stderr.trim().split('\n');
   t.is(lines.length, 1, r.stderr);
@@ -34,10 +45,10 @@ test('exit 1 on an invalid rule: one stderr line with resource, file and field, 
 
 test('one stderr line per error, warnings too, and exit 0 with warnings only', (t) => {
   const two = lokiRule('two', 'shop', [{ name: 'g', rules: [{ alert: 'A', expr: '{app="a"}', for: '5m' }, { record: 'bad name', expr: 'sum(rate({app="a"}[5m]))' }] }]);
-  const r = runFn(FN, resourceList([two]));
+  const r = runFn(FN, resourceList([two]), [], KUSTOMIZE_ENV);
   t.is(r.code, 1);
   t.deepEqual(r.stderr.trim().split('\n').map((l) => /field ([^\]]+)\]/.exec(l)?.[1]), ['spec.groups.0.rules.0.expr', 'spec.groups.0.rules.1.record']);
-  const warn = runFn(FN, resourceList([lokiRule('w', 'shop', [{ name: 'g', rules: [{ alert: 'A', expr: 'sum(rate({app="a"}[5m])) > 0' }] }])]));
+  const warn = runFn(FN, resourceList([lokiRule('w', 'shop', [{ name: 'g', rules: [{ alert: 'A', expr: 'sum(rate({app="a"}[5m])) > 0' }] }])]), [], KUSTOMIZE_ENV);
   t.is(warn.code, 0);
   t.regex(warn.stderr, /^loki-rules: warning \[LokiRule shop\/w.*no "for" duration/);
 });
@@ -46,7 +57,7 @@ test('-d label=… becomes the functionConfig; an unknown -d key is an error', (
   const r = runFn(FN, resourceList([lokiRule('a', 'shop')]), ['-d', 'label=team.io/rules', '-d', 'labelValue=on']);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(r.list.items[1].metadata.labels, { 'team.io/rules': 'on', 'app.kubernetes.io/managed-by': 'observability-krm' });
-  const bad = runFn(FN, resourceList([lokiRule('a', 'shop')]), ['-d', 'namespace=x']);
+  const bad = runFn(FN, resourceList([lokiRule('a', 'shop')]), ['-d', 'namespace=x'], KUSTOMIZE_ENV);
   t.is(bad.code, 1);
   t.regex(bad.stderr, /loki-rules: error \[ConfigMap function-input, field data\.namespace\]: unknown functionConfig key "namespace"/);
 });

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { transform as stackTransform } from '../functions/observability-stack/transform.ts';
 import { configSchema } from '../functions/observability-stack/schema.ts';
 import { Item } from '../functions/krm/item.ts';
-import { DEFAULT_LABEL, DEFAULT_LABEL_VALUE, DEFAULT_NAMESPACE } from '../functions/loki-rules/settings.ts';
+import { DEFAULT_RULE_LABEL as DEFAULT_LABEL, DEFAULT_RULE_LABEL_VALUE as DEFAULT_LABEL_VALUE, DEFAULT_NAMESPACE } from '../functions/common/contract.ts';
 import { FLUX, GEN, LOCAL, PATH, alertGroup, fnConfigMap, lokiRule, obsConfig, recordGroup, run, runText } from './support/loki-rules.ts';
 
 const labelsOf = (o: any) => o.metadata.labels;
@@ -75,6 +75,23 @@ test('label: two different ObservabilityConfigs are an error on each, nothing ge
   t.regex(r.errors[0]!.message, /2 different ObservabilityConfigs \(one \(config\.yaml\), two \(config\.yaml\)\)/);
   t.deepEqual(r.generated, []);
   t.is(r.objects.length, 3);
+});
+
+test('label: an ObservabilityConfig functionConfig decides among several in the package (one step per config)', (t) => {
+  const a = obsConfig({ label: 'a' }, {}, 'one');
+  const b = obsConfig({ label: 'b' }, {}, 'two');
+  const r = run([a, b, lokiRule('x', 'shop')], b);
+  t.deepEqual(r.errors, []);
+  t.like(labelsOf(r.cm('shop', 'loki-rules-x')), { b: 'true' });
+});
+
+test('label: a misspelt ObservabilityConfig kind is a warning naming the kind, and the defaults apply', (t) => {
+  const near = { ...obsConfig({ label: 'mine' }), kind: 'ObservabilityConf' };
+  const r = run([near, lokiRule('x', 'shop')]);
+  t.deepEqual(r.errors, []);
+  const w = r.warnings.find((x) => x.field?.path === 'kind');
+  t.regex(w!.message, /did you mean kind: ObservabilityConfig.*Using the defaults/);
+  t.like(labelsOf(r.cm('shop', 'loki-rules-x')), { loki_rule: 'true' });
 });
 
 test('label: the ObservabilityConfig is read leniently, but a wrong label type is an error', (t) => {

@@ -56,7 +56,7 @@ test('a user object with a generated identity is an error and is never overwritt
   t.like(err.resourceRef, { kind: 'HelmRelease', name: 'loki', namespace: 'observability' });
   t.regex(err.message, /does not own.*apps\/loki\.yaml.*Rename or remove/);
   t.deepEqual(run.list.items, [cfg, mine]);
-  t.regex(run.stderr, /HelmRelease observability\/loki/);
+  t.regex(run.stderr, /^observability-stack: 1 error \(see the results/);
 });
 
 test('the clash check spans API versions of the same group', (t) => {

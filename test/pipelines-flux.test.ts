@@ -1,14 +1,14 @@
 // Flux runs no KRM functions: users render with kpt, commit the output, and a Flux Kustomization
 // applies it with post-build substitution. This renders real packages with kpt, builds them the
 // way kustomize-controller does (a generated kustomization.yaml, builtin plugins only) and applies
-// Flux's substitution (functions/krm/flux-substitution.ts, strict mode as in Flux >= 1.9) to every
+// Flux's substitution (test/support/flux-envsubst/, strict mode as in Flux >= 1.9) to every
 // rendered object file.
 import test from 'ava';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import YAML from 'yaml';
 import { FLUX_SUBSTITUTE } from '../functions/krm/annotations.ts';
-import { FluxSubstitutionError, applyToObject, findReferences } from '../functions/krm/flux-substitution.ts';
+import { FluxSubstitutionError, applyToObject, findReferences } from './support/flux-envsubst/substitute.ts';
 import { KIND } from '../functions/observability-stack/schema.ts';
 import { CI, ROOT, bundle, copyDir, exampleDirs, parseDocs, pipelineOf, pipelineTest, readTree, removeGenerated, run, show, tempDir, useExec } from './support/pipelines.ts';
 

@@ -1,9 +1,11 @@
-// readPlainEntry (functions/krm/item-head.ts) reads the plainest block YAML without the yaml
+// readPlainEntry (functions/krm/plain-entry.ts) reads the plainest block YAML without the yaml
 // package. Whatever it accepts must equal yaml's own reading; everything else it must decline.
 import test from 'ava';
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { readPlainEntry } from '../functions/krm/item-head.ts';
+import { readPlainEntry } from '../functions/krm/plain-entry.ts';
 import { ROOT } from './support/fn.ts';
 import { readTree } from './support/tree.ts';
 
@@ -12,7 +14,7 @@ const r = (n: number) => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   return seed % n;
 };
-const TOKENS = ['a', 'b', 'key', 'x.y/z', '-', ' ', '  ', ':', ': ', '"', "'", "''", '{', '}', '[', ']', ',', '|', '>', '~', 'null', 'true', 'True', 'yes', 'on', '0', '0755', '1.5', '5m', '0x1F', '0o7', '.inf', '1e3', '+1', '?', '!', '&a', '*a', '%', '@', '`', '\\', '...', '---', '__proto__', '\n', '\n  ', '\n    ', '\n  - ', '- ', '=~', '{app="x"}', '|~', '.*', '$labels', '2024-04-01', '12:30'];
+const TOKENS = ['a', 'b', 'key', 'x.y/z', '-', ' ', '  ', ':', ': ', '"', "'", "''", '{', '}', '[', ']', ',', '|', '>', '~', 'null', 'true', 'True', 'yes', 'on', '0', '0755', '1.5', '5m', '0x1F', '0o7', '.inf', '1e3', '+1', '?', '!', '&a', '*a', '%', '@', '`', '\\', '...', '---', '__proto__', '\n', '\n  ', '\n    ', '\n  - ', '- ', '=~', '{app="x"}', '|~', '.*', '$labels', '2024-04-01', '12:30', ' #', ' # c', '#', '\u00a0', '\u3000', '\ufeff', '\u2028', '\u0085', 'é', '🚀', '{a: b}', '[x, "y"]', '{}', '[]', '|-', '\n    # c', '&x ', '*x', '-7', '0o7', ', '];
 
 /** Entries of a block sequence, as the ResourceList reader hands them over. */
 function samples(): string[] {
@@ -40,14 +42,14 @@ function mutate(t: string): string {
 
 function generate(): string {
   const ind = (d: number) => ' '.repeat(d);
-  const val = () => [TOKENS[r(TOKENS.length)], 'plain text', 'sum(rate({a="b"}[5m])) > 0', "'q''s'", '"dq"', 'a, b', 'a:b', 'x ]', ''][r(9)];
+  const val = (d: number) => [TOKENS[r(TOKENS.length)], 'plain text', 'sum(rate({a="b"}[5m])) > 0', "'q''s'", '"dq"', 'a, b', 'a:b', 'x ]', '', 'v # c', '{k: v, l: "w"}', '[a, b]', '&x v', '*x', '|\n' + ' '.repeat(d + 2) + 'text\n\n' + ' '.repeat(d + 2) + '# more', 'web\u00a0', '12'][r(17)];
   const node = (d: number, depth: number): string => {
     let s = '';
     const seq = r(3) === 0;
     for (let i = 0, n = 1 + r(3); i < n; i++) {
       const k = ['a', 'b', 'c', 'name', 'true', 'k-1', 'a', '__proto__', 'x.y'][r(9)];
-      if (seq) s += depth < 3 && r(2) ? `${ind(d)}- ${k}: ${val()}\n` + node(d + 2, depth + 1) : `${ind(d)}- ${val()}\n`;
-      else s += depth < 3 && r(2) ? `${ind(d)}${k}:\n` + node(d + [0, 1, 2, 4][r(4)]!, depth + 1) : `${ind(d)}${k}: ${val()}\n`;
+      if (seq) s += depth < 3 && r(2) ? `${ind(d)}- ${k}: ${val(d)}\n` + node(d + 2, depth + 1) : `${ind(d)}- ${val(d)}\n`;
+      else s += depth < 3 && r(2) ? `${ind(d)}${k}:\n` + node(d + [0, 1, 2, 4][r(4)]!, depth + 1) : `${ind(d)}${k}: ${val(d)}\n`;
     }
     return s;
   };
@@ -74,9 +76,52 @@ test('what readPlainEntry accepts equals yaml’s reading; it accepts a real sha
   t.log(`${corpus.length} entries, ${accepted} read without yaml`);
 });
 
-test('it declines comments, tabs, anchors, flow collections and multi-line scalars', (t) => {
-  for (const raw of ['- a: 1 # c\n', '- a:\t1\n', '- a: &x 1\n', '- a: {b: 1}\n', '- a: [1]\n', '- a: |\n    x\n', '- a: "x\\n"\n', '- a: b\n  c\n']) {
+test('it declines tabs, escapes, multi-line and folded scalars; comments, anchors and flow read as yaml reads them', (t) => {
+  for (const raw of ['- a:\t1\n', '- a: &x\n    b: 1\n', '- a: {b: 1\n', '- a: [1,]\n', '- a: >\n    x\n', '- a: "x\\n"\n', '- a: b\n  c\n', '- a: *nowhere\n', '- a: &x *x\n', '- a: 1.5\n', '- a: |+\n    x\n']) {
     t.is(readPlainEntry(raw), undefined, raw);
   }
+  for (const raw of ['- a: 1 # c\n  # d\n  b: [x, "y", {z: w}]\n', '- a: &x v\n  b: *x\n', '- a: |\n    line\n\n    # not a comment\n  b: |-\n    z\n', '- a: web\u00a0\n  b: {}\n  c: []\n  d: ~\n  e: TRUE\n  f: -7\n']) {
+    t.deepEqual(readPlainEntry(raw), YAML.parse(raw)[0], raw);
+  }
   t.deepEqual(readPlainEntry('- apiVersion: v1\n  kind: ConfigMap\n  data:\n    on: "yes"\n    n: "0755"\n'), YAML.parse('- apiVersion: v1\n  kind: ConfigMap\n  data:\n    on: "yes"\n    n: "0755"\n')[0]);
+});
+
+test('random entries with Unicode, comments and flow: what it reads is yaml’s reading (fast-check)', (t) => {
+  const text = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 8 }),
+    fc.string({ unit: fc.constantFrom('a', 'b', ' ', ':', '#', '-', "'", '"', '{', ']', ',', '&', '*', '|', '\u00a0', '\u2003', '\u2028', '\u3000', '\ufeff', '\u0085', 'é', '🚀'), maxLength: 8 }),
+    fc.stringMatching(/^[a-z][a-z0-9./-]{0,10}$/),
+  );
+  const leaf = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null));
+  const key = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z][a-z0-9./_-]{0,8}$/) }, text);
+  const { v: value } = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 3 })),
+  }));
+  const style = fc.record({ flow: fc.nat(3), comments: fc.nat(3), singleQuote: fc.boolean(), indentSeq: fc.boolean(), literal: fc.boolean() });
+  let read = 0;
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), style, (o, s) => {
+      const doc = new YAML.Document([o]);
+      let n = 0;
+      YAML.visit(doc, {
+        Map: (_, m) => void (++n % 4 < s.flow && (m.flow = true)),
+        Seq: (_, q) => void (++n % 4 < s.flow && (q.flow = true)),
+        Scalar: (k, v) => {
+          if (k === 'value' && ++n % 5 < s.comments) v.comment = ' c # d';
+          if (s.literal && typeof v.value === 'string' && v.value.includes('\n')) v.type = 'BLOCK_LITERAL';
+        },
+      });
+      const raw = doc.toString({ singleQuote: s.singleQuote, indentSeq: s.indentSeq, lineWidth: 0 });
+      const got = readPlainEntry(raw);
+      if (got === undefined) return;
+      read++;
+      const oracle = YAML.parseDocument(raw, { uniqueKeys: false });
+      if (oracle.errors.length) throw new Error(`accepted what yaml refuses: ${JSON.stringify(raw)}`);
+      const want = oracle.toJS()[0];
+      if (!isDeepStrictEqual(got, want)) throw new Error(`${JSON.stringify(raw)}\n${JSON.stringify(got)}\n${JSON.stringify(want)}`);
+    }),
+    { numRuns: 3000 },
+  );
+  t.true(read > 300, `read ${read}`);
+  t.log(`read ${read} of 3000 random entries without yaml`);
 });

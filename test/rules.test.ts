@@ -186,16 +186,21 @@ test('recording rule labels are not templated, so braces are not checked', (t) =
   t.deepEqual(run(group(record({ labels: { note: '{{ not a template' } }))), []);
 });
 
-test('warnings: alert without for, selectors matching everything, stray }}', (t) => {
+test('warnings: alert without for, LogQL that Loki accepts but that deserves a look, stray }}', (t) => {
   const { for: _, ...noFor } = alert();
   const w = only(t, run(group(noFor)), `${BASE}.0.rules.0`);
   t.is(w.severity, 'warning');
   t.regex(w.message, /no "for" duration/);
 
-  const fs = run(group(alert({ expr: 'sum(rate({app=~".*", env!="prod"}[5m])) / sum(rate({app="api"}[5m])) > 1' })));
+  const fs = run(group(alert({ expr: 'label_replace(sum(rate({app="api"}[5m])), "1x", "$1", "app", "(.*)") > 1' })));
   t.deepEqual(errors(fs), []);
-  const sel = only(t, fs, `${BASE}.0.rules.0.expr`);
-  t.is(sel.severity, 'warning');
+  const lr = only(t, fs, `${BASE}.0.rules.0.expr`);
+  t.is(lr.severity, 'warning');
+  t.regex(lr.message, /LogQL at line 1, column 43: label_replace destination "1x" is not a valid label name/);
+
+  // A selector that matches every stream is refused, as Loki's parser refuses it.
+  const sel = only(t, run(group(alert({ expr: 'sum(rate({app=~".*", env!="prod"}[5m])) / sum(rate({app="api"}[5m])) > 1' }))), `${BASE}.0.rules.0.expr`);
+  t.is(sel.severity, 'error');
   t.regex(sel.message, /stream selector \{app=~"\.\*", env!="prod"\} only has matchers that also match an empty value/);
 
   t.deepEqual(warnings(run(group(alert({ expr: 'sum(rate({app=~".+"}[5m])) > 1' })))), []);

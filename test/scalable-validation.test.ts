@@ -116,6 +116,7 @@ test('the bundled function exits 1 on a scale-out error and keeps the items', (t
   const cfg = { ...config(), spec: { loki: { mode: 'Distributed' } } };
   const run = runFn('observability-stack', resourceList([cfg], cfg));
   t.is(run.code, 1);
-  t.regex(run.stderr, /observability-stack: error .*field spec.loki.mode.*needs object storage/);
+  t.regex(run.stderr, /^observability-stack: 1 error \(see the results/, 'kpt prints the result; stderr sums up');
+  t.true(run.list.results.some((r: any) => r.severity === 'error' && r.field?.path === 'spec.loki.mode' && /needs object storage/.test(r.message)));
   t.deepEqual(run.list.items, [cfg]);
 });

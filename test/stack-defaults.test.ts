@@ -16,10 +16,12 @@ test('a minimal config succeeds without errors or warnings', (t) => {
 test('every generated object is in namespace observability, labelled and laid out in readable files', (t) => {
   t.true(generated.length >= 7);
   for (const o of generated) {
-    t.is(o.metadata.namespace, 'observability', `${o.kind}/${o.metadata.name}`);
+    // The Namespace is cluster-scoped: it is observability, in observability/namespace.yaml.
+    const namespace = o.kind === 'Namespace';
+    t.is(namespace ? o.metadata.name : o.metadata.namespace, 'observability', `${o.kind}/${o.metadata.name}`);
     t.is(o.metadata.labels['app.kubernetes.io/managed-by'], 'observability-krm');
     const path = o.metadata.annotations['internal.config.kubernetes.io/path'];
-    t.regex(path, /^observability\/[a-z-]+\/[a-z-]+\.yaml$/);
+    t.regex(path, namespace ? /^observability\/namespace\.yaml$/ : /^observability\/[a-z-]+\/[a-z-]+\.yaml$/);
     t.is(o.metadata.annotations['config.kubernetes.io/path'], path, 'legacy path annotation agrees');
   }
   t.is(loki.metadata.annotations['internal.config.kubernetes.io/path'], 'observability/loki/helmrelease.yaml');

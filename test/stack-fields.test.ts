@@ -5,7 +5,9 @@ import { generateFor, values } from './support/transform.ts';
 test('spec.namespace moves every generated object and the default Alertmanager URL', (t) => {
   const out = generateFor({ namespace: 'monitoring' });
   const gen = out.objects.filter((o: any) => o.metadata.annotations?.['observability.krm.dev/generated-by']);
-  t.true(gen.every((o: any) => o.metadata.namespace === 'monitoring'));
+  // Every namespaced object; the Namespace itself (cluster-scoped) is named after it.
+  t.true(gen.filter((o: any) => o.kind !== 'Namespace').every((o: any) => o.metadata.namespace === 'monitoring'));
+  t.deepEqual(gen.filter((o: any) => o.kind === 'Namespace').map((o: any) => o.metadata.name), ['monitoring']);
   t.is(out.get('HelmRelease', 'loki').spec.values.loki.rulerConfig.alertmanager_url, 'http://alertmanager-operated.monitoring.svc.cluster.local:9093');
   t.regex(out.get('HelmRelease', 'loki').metadata.annotations['internal.config.kubernetes.io/path'], /^monitoring\/loki\//);
 });

@@ -1,4 +1,6 @@
-// Annotation keys orchestrators (kpt, kustomize) and Flux read. Facts: KRM spec and FLUX_AND_KRM.md §3.4.
+// Annotation keys orchestrators (kpt, kustomize) and Flux read. Facts: the KRM Functions
+// Specification (https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md)
+// and Flux's kustomize-controller docs (https://fluxcd.io/flux/components/kustomize/kustomizations/).
 
 export const PATH = 'internal.config.kubernetes.io/path';
 export const INDEX = 'internal.config.kubernetes.io/index';

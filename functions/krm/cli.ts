@@ -1,12 +1,14 @@
 // The edge of every function: arguments, stdin/stdout, stderr lines and the exit code.
 // Everything inside `transform` is pure.
-import { fstatSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import YAML from 'yaml';
 import { Item } from './item.ts';
-import { InputError, MAX_INPUT_BYTES, readResourceList, writeDocuments, writeResourceList } from './resource-list.ts';
+import { InputError, ItemError, MAX_INPUT_BYTES, readResourceList, writeDocuments, writeResourceList, type ResourceList } from './resource-list.ts';
 import { error, formatResult, hasErrors } from './results.ts';
 import type { Result } from './types.ts';
 import { LOCAL_CONFIG } from './annotations.ts';
+import { stderrStyle, stderrText } from './stderr.ts';
+import { showPosition, yamlReason } from './read-errors.ts';
 
 export type Transform = (functionConfig: Item | undefined, items: Item[]) => { items: Item[]; results: Result[] };
 
@@ -118,7 +120,8 @@ function readStdin(): string {
 function parseConfigFile(text: string, path: string): Item {
   const docs = YAML.parseAllDocuments(text).filter((d) => d.contents !== null);
   if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length) {
-    const why = docs[0]?.errors[0]?.message.split('\n')[0] ?? `expected one YAML document, got ${docs.length}`;
+    const e = docs[0]?.errors[0];
+    const why = e ? `${yamlReason(e)} at ${showPosition(text, e.pos[0])}` : `expected one YAML document, got ${docs.length}`;
     throw new InputError(`cannot read function config ${path}: ${why}`);
   }
   return Item.fromNode(docs[0]!.contents);
@@ -141,6 +144,11 @@ export function main(def: FunctionDef, argv = process.argv.slice(2)): number {
     process.stdout.write(`${def.name} ${def.version}\n`);
     return 0;
   }
+  const dir = [args.legacyConfig, args.input, args.functionConfig].find((p) => p !== undefined && p !== '-' && isDirectory(p));
+  if (dir !== undefined) {
+    process.stderr.write(`${def.name}: ${directoryMessage(def.name, dir)}\n`);
+    return 2;
+  }
   try {
     return args.legacyConfig ? runLegacy(def, args) : runResourceList(def, args);
   } catch (e) {
@@ -151,19 +159,50 @@ export function main(def: FunctionDef, argv = process.argv.slice(2)): number {
   }
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // a missing file is reported when it is read
+  }
+}
+
+/**
+ * A package directory is kpt's to read and write (it keeps comments, file paths and the Kptfile
+ * pipeline); the function reads a ResourceList. Say how to get from one to the other.
+ */
+function directoryMessage(fn: string, dir: string): string {
+  return (
+    `${dir} is a directory; ${fn} reads a ResourceList on stdin (or a kustomize plugin config file as its argument), not a package. ` +
+    `To see what it generates: kpt fn source ${dir} | ${fn}. To write the files: kpt fn render ${dir} (Kptfile pipeline) or kpt fn eval ${dir} --exec <path to ${fn}.cjs>.`
+  );
+}
+
 function runResourceList(def: FunctionDef, args: Args): number {
   if (args.input === undefined && stdinIsTTY()) {
     process.stderr.write(`${def.name}: reads a ResourceList on stdin\n\n${def.usage}`);
     return 2;
   }
-  const list = readResourceList(readText(args.input));
+  let list: ResourceList;
+  try {
+    list = readResourceList(readText(args.input));
+  } catch (e) {
+    if (!(e instanceof ItemError)) throw e;
+    // An item that is not YAML cannot be written back: the result names it, and exit 1 tells the
+    // orchestrator to keep the package as it was.
+    return writeOutput(def, args, [], [e.result], undefined);
+  }
   let fc = list.functionConfig;
   if (args.functionConfig) fc = parseConfigFile(readText(args.functionConfig), args.functionConfig);
   if (Object.keys(args.data).length) {
     fc = Item.fromObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: args.data });
   }
   const { items, results } = safeTransform(def, fc, list.items);
-  for (const r of results) if (r.severity !== 'info') process.stderr.write(formatResult(def.name, r) + '\n');
+  return writeOutput(def, args, items, results, fc);
+}
+
+function writeOutput(def: FunctionDef, args: Args, items: Item[], results: Result[], fc: Item | undefined): number {
+  process.stderr.write(stderrText(def.name, results, stderrStyle(process.env, fc?.annotations)));
   let out = writeResourceList(items, results);
   if (args.json) out = JSON.stringify(YAML.parse(out), null, 2) + '\n';
   if (args.output && args.output !== '-') writeFileSync(args.output, out);
@@ -212,7 +251,8 @@ function runLegacy(def: FunctionDef, args: Args): number {
   const stdin = stdinIsTTY() ? '' : readText(undefined);
   const items: Item[] = [];
   for (const d of YAML.parseAllDocuments(stdin)) {
-    if (d.errors.length) throw new InputError(`stdin is not valid YAML: ${d.errors[0]!.message.split('\n')[0]}`);
+    const e = d.errors[0];
+    if (e) throw new InputError(`stdin is not valid YAML (${yamlReason(e)}) at ${showPosition(stdin, e.pos[0])}`);
     if (d.contents !== null) items.push(Item.fromNode(d.contents));
   }
   const { items: out, results } = safeTransform(def, fc, items);

@@ -1,117 +1,123 @@
-// One resource in a ResourceList. Input items keep their original YAML (and so their comments)
-// unless a function replaces them; generated items start as plain objects.
-// Items read by the fast ResourceList reader keep their exact entry text: written back byte for
-// byte, and parsed only when a function reads more than their identity (item-head.ts).
+// One resource in a ResourceList, read-only once read. It comes from one of three sources: an
+// entry of the input list (its exact text, written back byte for byte, parsed only when a
+// function reads more than its identity), a parsed YAML node (input the entry splitter left to
+// the full parser: written back with its comments), or data a function generated.
 import YAML from 'yaml';
 import type { KrmObject, ResourceRef } from './types.ts';
-import { ORCHESTRATOR_ANNOTATIONS, PATH, INDEX } from './annotations.ts';
-import { stringify, OUTPUT_OPTIONS } from './yaml.ts';
-import { readPlainEntry, scanHead, type Head } from './item-head.ts';
+import { ORCHESTRATOR_ANNOTATIONS } from './annotations.ts';
+import { stringify, NODE_OUTPUT_OPTIONS } from './yaml.ts';
+import { readEntryHead } from './entry-head.ts';
+import { readPlainEntry } from './plain-entry.ts';
+import { fileOf, identityOfData, type Identity } from './identity.ts';
+import { dedentEntry, parseEntry, shiftLeft } from './entry-text.ts';
 
 const MAX_ALIASES = 100;
 
-/** An item's exact text as a block sequence entry of the input list, indented by `indent`. */
-interface Entry {
-  raw: string;
-  indent: number;
-}
+type Source =
+  /** The exact text of one block sequence entry of the input list, its dash at column `indent`. */
+  | { from: 'entry'; raw: string; indent: number; data?: unknown }
+  | { from: 'node'; node: YAML.Node | null }
+  /** Generated data; `text` when it is written with a header. */
+  | { from: 'data'; data: unknown; text?: string };
 
 export class Item {
-  private obj?: any;
-  /** Identity read from the entry text; null when that text is not simple enough to read so. */
-  private head?: Head | null;
-  private constructor(
-    private node?: YAML.Node | null,
-    obj?: unknown,
-    private readonly sourceText?: string,
-    private readonly entry?: Entry,
-  ) {
-    if (obj !== undefined) this.obj = obj;
+  // Caches of what the source says; each is computed at most once and never changes.
+  private node?: YAML.Node | null;
+  private data?: unknown;
+  private id?: Identity;
+
+  private constructor(private readonly source: Source) {
+    if (source.from === 'node') this.node = source.node;
+    if (source.from === 'data') this.data = source.data;
   }
 
   /** An item read from input: its YAML node is kept for faithful passthrough. */
   static fromNode(node: YAML.Node | null): Item {
-    return new Item(node);
-  }
-
-  /** An item from a raw YAML text block (one mapping, not indented). Parsed only when read. */
-  static fromText(text: string): Item {
-    return new Item(undefined, undefined, text);
+    return new Item({ from: 'node', node });
   }
 
   /**
    * An item from the exact text of one block sequence entry (`- ...` lines, the dash at column
    * `indent`, with any comment lines around it). Written back byte for byte unless replaced;
-   * parsed only when read beyond its identity. `node` and `head` when already read (head null:
-   * the identity is not simple enough to read from text).
+   * parsed only when read beyond its identity. `node` when the reader already parsed it, or
+   * `data` when the plain-entry reader read it (what yaml reads, so the item's data).
    */
-  static fromEntry(raw: string, indent: number, node?: YAML.Node | null, head?: Head | null): Item {
-    const item = new Item(node, undefined, undefined, { raw, indent });
-    if (head !== undefined) item.head = head;
+  static fromEntry(raw: string, indent: number, read?: { node: YAML.Node | null } | { data: unknown }): Item {
+    const item = new Item(read && 'data' in read ? { from: 'entry', raw, indent, data: read.data } : { from: 'entry', raw, indent });
+    if (read && 'node' in read) item.node = read.node;
     return item;
   }
 
   /** An item created by a function. */
   static fromObject(obj: KrmObject | Record<string, unknown>): Item {
-    return new Item(undefined, obj);
+    return new Item({ from: 'data', data: obj });
   }
 
-  /** The item as plain data. Aliases are expanded with a bound, so alias bombs fail fast. */
+  /** An item created by a function, written after `header` (comment lines, each ending in a newline). */
+  static fromObjectWithHeader(obj: KrmObject, header: string): Item {
+    return new Item({ from: 'data', data: obj, text: header + stringify(obj) });
+  }
+
+  /**
+   * The item as plain data. Aliases are expanded with a bound, so alias bombs fail fast. Data
+   * read from input is frozen: an item never changes once read (use withAnnotation for a copy).
+   */
   get object(): any {
-    // Plain block entries are read without yaml's document model (same data, several times faster).
-    if (this.obj === undefined && this.node === undefined && this.entry) this.obj = readPlainEntry(this.entry.raw);
-    if (this.obj === undefined) {
-      const doc = new YAML.Document();
-      doc.contents = this.yamlNode() ?? null;
-      this.obj = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? null;
+    if (this.data === undefined) {
+      // Plain block entries are read without yaml's document model (same data, several times faster).
+      const s = this.source;
+      let data = s.from === 'entry' ? (s.data ?? (this.node === undefined ? readPlainEntry(s.raw) : undefined)) : undefined;
+      if (data === undefined) {
+        const doc = new YAML.Document();
+        doc.contents = this.yamlNode() ?? null;
+        data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? null;
+      }
+      this.data = deepFreeze(data);
     }
-    return this.obj;
+    return this.data;
   }
 
-  /** The parsed node, parsing the source or entry text on first use. */
+  /** The parsed node of input, parsing the entry text on first use; undefined for generated data. */
   private yamlNode(): YAML.Node | null | undefined {
-    if (this.node === undefined && this.sourceText !== undefined) {
-      const doc = YAML.parseDocument(this.sourceText, { uniqueKeys: false });
-      if (doc.errors.length) throw new Error(doc.errors[0]!.message);
-      this.node = doc.contents;
-    }
-    if (this.node === undefined && this.entry) this.node = parseEntry(this.entry.raw);
+    if (this.node === undefined && this.source.from === 'entry') this.node = parseEntry(this.source.raw);
     return this.node;
   }
 
-  /** The identity fields, from the entry text when it is simple, else from the parsed object. */
-  private fast(): Head | undefined {
-    if (this.head === undefined) this.head = this.entry && this.obj === undefined ? (scanHead(this.entry.raw) ?? null) : null;
-    return this.head ?? undefined;
+  /**
+   * The identity: read from the entry text when it is plain enough, else from the data. Both
+   * readings give the same answer for every input, so the order of reads never changes it.
+   */
+  get identity(): Identity {
+    if (!this.id) {
+      // (Data the reader already read is the cheaper source; else the entry-head reader saves parsing.)
+      const s = this.source;
+      const fromText = s.from === 'entry' && s.data === undefined ? readEntryHead(s.raw) : undefined;
+      this.id = fromText ?? identityOfData(this.object);
+    }
+    return this.id;
   }
 
   get apiVersion(): string {
-    const h = this.fast();
-    return h ? h.apiVersion : str(this.object?.apiVersion);
+    return this.identity.apiVersion;
   }
   get kind(): string {
-    const h = this.fast();
-    return h ? h.kind : str(this.object?.kind);
+    return this.identity.kind;
   }
   get name(): string {
-    const h = this.fast();
-    return h ? h.name : str(this.object?.metadata?.name);
+    return this.identity.name;
   }
   get namespace(): string {
-    const h = this.fast();
-    return h ? h.namespace : str(this.object?.metadata?.namespace);
+    return this.identity.namespace;
   }
   get annotations(): Record<string, string> {
-    const h = this.fast();
-    if (h) return h.annotations;
-    const a = this.object?.metadata?.annotations;
-    return a && typeof a === 'object' ? a : {};
+    return this.identity.annotations;
   }
   get labels(): Record<string, string> {
-    const h = this.fast();
-    if (h) return h.labels;
-    const l = this.object?.metadata?.labels;
-    return l && typeof l === 'object' ? l : {};
+    return this.identity.labels;
+  }
+  /** True when the item is a mapping with apiVersion, kind and a name. */
+  get isResource(): boolean {
+    return this.identity.isResource;
   }
   get group(): string {
     const v = this.apiVersion;
@@ -131,33 +137,20 @@ export class Item {
 
   /** Where the orchestrator read this item from, for results. */
   get file(): { path: string; index?: number } | undefined {
-    const p = this.annotations[PATH] ?? this.annotations['config.kubernetes.io/path'];
-    if (!p) return undefined;
-    const idx = Number(this.annotations[INDEX] ?? this.annotations['config.kubernetes.io/index'] ?? 0);
-    return { path: p, index: Number.isFinite(idx) ? idx : 0 };
-  }
-
-  /** True when the item is a mapping with apiVersion, kind and a name. */
-  get isResource(): boolean {
-    if (this.fast()) return !!this.kind && !!this.apiVersion; // a head is only read from a mapping
-    const o = this.object;
-    return !!o && typeof o === 'object' && !Array.isArray(o) && !!this.kind && !!this.apiVersion;
+    return fileOf(this.annotations);
   }
 
   /** The item as YAML text (not indented). Untouched input keeps its original text and comments. */
   toYAML(): string {
-    if (this.sourceText !== undefined) return this.sourceText;
-    if (this.entry) {
-      const text = dedentEntry(this.entry.raw, this.entry.indent);
+    const s = this.source;
+    if (s.from === 'data') return s.text ?? stringify(s.data);
+    if (s.from === 'entry') {
+      const text = dedentEntry(s.raw, s.indent);
       if (text !== undefined) return text;
     }
-    const node = this.yamlNode();
-    if (node !== undefined) {
-      const doc = new YAML.Document(undefined, OUTPUT_OPTIONS);
-      doc.contents = node;
-      return doc.toString(OUTPUT_OPTIONS);
-    }
-    return stringify(this.object);
+    const doc = new YAML.Document(undefined, NODE_OUTPUT_OPTIONS);
+    doc.contents = this.yamlNode() ?? null;
+    return doc.toString(NODE_OUTPUT_OPTIONS);
   }
 
   /**
@@ -165,8 +158,8 @@ export class Item {
    * from a list entry (undefined otherwise: then write `asSequenceEntry(toYAML())`).
    */
   sequenceEntry(): string | undefined {
-    if (!this.entry) return undefined;
-    const { raw, indent } = this.entry;
+    if (this.source.from !== 'entry') return undefined;
+    const { raw, indent } = this.source;
     const text = indent === 0 ? raw : shiftLeft(raw, indent);
     return text.endsWith('\n') ? text : text + '\n';
   }
@@ -180,16 +173,11 @@ export class Item {
       doc.setIn(['metadata', 'annotations', key], doc.createNode(value));
       const ann = doc.getIn(['metadata', 'annotations'], true);
       if (YAML.isMap(ann)) ann.flow = false;
-      return new Item(doc.contents as YAML.Node);
+      return Item.fromNode(doc.contents as YAML.Node);
     }
     const obj = structuredClone(this.object);
     obj.metadata = { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [key]: value } };
-    return new Item(undefined, obj);
-  }
-
-  /** A new item with new content (e.g. an annotation added); the original text is not kept. */
-  withObject(obj: unknown): Item {
-    return new Item(undefined, obj);
+    return Item.fromObject(obj);
   }
 
   /** The object without orchestrator annotations: what the item means. */
@@ -204,75 +192,10 @@ export class Item {
   }
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-
-/** JSON input arrives as flow collections; our output is block style (empty ones stay `{}`/`[]`). */
-export function blockStyle<T extends YAML.Node | null>(node: T): T {
-  // A plain walk: YAML.visit builds a frozen path array per node, which shows on large packages.
-  if (YAML.isCollection(node)) {
-    if (node.items.length) node.flow = false;
-    for (const it of node.items as unknown[]) {
-      if (YAML.isPair(it)) {
-        blockStyle(it.key as YAML.Node | null);
-        blockStyle(it.value as YAML.Node | null);
-      } else blockStyle(it as YAML.Node | null);
-    }
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v) && !ArrayBuffer.isView(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
   }
-  return node;
-}
-
-/** The node of a sequence entry's text, parsed on its own (the entry is one block sequence). */
-export function parseEntry(raw: string): YAML.Node | null {
-  const doc = YAML.parseDocument(raw, { uniqueKeys: false });
-  // (The fast reader does not validate items it only passes through: this is where errors show.)
-  if (doc.errors.length) throw new Error(`an item is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-  const seq = doc.contents;
-  if (!YAML.isSeq(seq) || seq.items.length !== 1) throw new Error('internal error: an item entry is not one sequence entry');
-  const node = seq.items[0] as YAML.Node | null;
-  return node ? blockStyle(node) : node;
-}
-
-const spacesAt = (s: string, from: number) => {
-  let i = from;
-  while (s.charCodeAt(i) === 32) i++;
-  return i - from;
-};
-
-/** Lines with at least `n` leading spaces lose n; shorter ones are blank or comments (the list reader checks). */
-function shiftLeft(raw: string, n: number): string {
-  return raw
-    .split('\n')
-    .map((l) => (spacesAt(l, 0) >= n ? l.slice(n) : l.trimStart()))
-    .join('\n');
-}
-
-/** The entry's mapping as standalone text; undefined when its lines do not share one indentation. */
-function dedentEntry(raw: string, indent: number): string | undefined {
-  const lines = raw.split('\n');
-  let i = 0;
-  while (i < lines.length && !(spacesAt(lines[i]!, 0) === indent && lines[i]!.charCodeAt(indent) === 45)) i++;
-  if (i === lines.length) return undefined;
-  const out = lines.slice(0, i).map((l) => l.trimStart());
-  const dash = lines[i]!;
-  const gap = spacesAt(dash, indent + 1);
-  const rest = dash.slice(indent + 1 + gap);
-  let m = rest && !rest.startsWith('#') ? indent + 1 + gap : -1;
-  out.push(rest);
-  for (const l of lines.slice(i + 1)) {
-    const sp = spacesAt(l, 0);
-    if (sp === l.length) {
-      out.push(m >= 0 && sp > m ? l.slice(m) : '');
-      continue;
-    }
-    if (l.charCodeAt(sp) === 35 /* # */ && (m < 0 || sp < m)) {
-      out.push(l.slice(sp));
-      continue;
-    }
-    if (m < 0) m = sp;
-    if (sp < m || sp <= indent) return undefined;
-    out.push(l.slice(m));
-  }
-  return out.join('\n');
+  return v;
 }

@@ -1,93 +1,126 @@
 // ResourceList (config.kubernetes.io/v1) I/O. Items the function does not touch are written back
-// with their comments and formatting: the fast reader (fast-list.ts) keeps each item's exact text;
-// input it does not handle is parsed as one YAML document, keeping each item's node.
+// with their comments and formatting: read by entries (entry-splitter.ts), each item keeps its
+// exact text; what the splitter does not handle is parsed whole (document-reader.ts), keeping each
+// item's node. Every item is checked to be valid YAML either way, with the parser's verdict.
 import YAML from 'yaml';
-import { Item, blockStyle } from './item.ts';
-import { fastReadResourceList } from './fast-list.ts';
+import { Item } from './item.ts';
+import { splitEntries, type Entry } from './entry-splitter.ts';
+import { readDocument } from './document-reader.ts';
+import { entryNode, parseEntryDocument } from './entry-text.ts';
+import { readPlainEntry } from './plain-entry.ts';
+import { readEntryHead } from './entry-head.ts';
+import { differenceBetween } from './verify.ts';
+import { InputError, ItemError } from './read-errors.ts';
 import type { Result } from './types.ts';
 import { asSequenceEntry, stringify } from './yaml.ts';
+
+export { InputError, ItemError } from './read-errors.ts';
 
 export interface ResourceList {
   items: Item[];
   functionConfig?: Item;
 }
 
-/** Input the function cannot use at all: reported on stderr, exit code 1, no stack trace. */
-export class InputError extends Error {}
-
 export const MAX_INPUT_BYTES = Number(process.env.KRM_MAX_INPUT_BYTES) || 64 * 1024 * 1024;
 
-/** KRM_FAST_PATH=0 turns the fast reader off (to compare, or to rule it out). */
-const FAST = process.env.KRM_FAST_PATH !== '0';
+/**
+ * How the list is read: `entries` (the line readers, falling back to the parser per item or for
+ * the whole list), `parser` (yaml's parser only), `verify` (both; any difference is an error).
+ */
+export type ReadMode = 'entries' | 'parser' | 'verify';
 
-export function readResourceList(text: string, options: { fast?: boolean } = {}): ResourceList {
+/** KRM_FAST_PATH=0 reads with the parser only (to compare, or to rule the line readers out); =verify checks them. */
+const READ_MODE: ReadMode = process.env.KRM_FAST_PATH === '0' ? 'parser' : process.env.KRM_FAST_PATH === 'verify' ? 'verify' : 'entries';
+
+export function readResourceList(text: string, options: { mode?: ReadMode } = {}): ResourceList {
   if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
     throw new InputError(
       `input is ${Buffer.byteLength(text)} bytes, over the limit of ${MAX_INPUT_BYTES} bytes; split the package or raise KRM_MAX_INPUT_BYTES`,
     );
   }
   if (!text.trim()) throw new InputError('no input: expected a ResourceList (config.kubernetes.io/v1) on stdin');
-  if (options.fast ?? FAST) {
-    const list = fastReadResourceList(text);
-    if (list) return list;
+  const mode = options.mode ?? READ_MODE;
+  if (mode === 'parser') return readDocument(text);
+  if (mode === 'entries') return readByEntries(text);
+  const [byEntries, byParser] = [attempt(() => readByEntries(text)), attempt(() => readDocument(text))];
+  // A disagreement is an error result (exit 1), naming the item when there is one.
+  if (byEntries instanceof Error || byParser instanceof Error) {
+    if (byEntries instanceof Error && byParser instanceof Error && byEntries.message === byParser.message) throw byEntries;
+    const say = (r: unknown) => (r instanceof Error ? `refused it (${r.message.split('\n')[0]})` : 'read it');
+    throw new ItemError({ severity: 'error', message: `KRM_FAST_PATH=verify: the line reader ${say(byEntries)}, the YAML parser ${say(byParser)}` });
   }
-  const docs = YAML.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true });
-  if (!Array.isArray(docs)) throw new InputError('input is not YAML');
-  const docErrors = docs.flatMap((d) => d.errors);
-  if (docErrors.length) {
-    const why = firstLine(docErrors[0]!.message);
-    // An exhausted stack is no syntax error: the caller reports input nested too deeply.
-    if (/Maximum call stack size exceeded/.test(why)) throw new RangeError(why);
-    throw new InputError(`input is not valid YAML: ${why}`);
+  const diff = differenceBetween(byEntries, byParser);
+  if (diff) {
+    const result: Result = { severity: 'error', message: `KRM_FAST_PATH=verify: the line reader and the YAML parser disagree: ${diff.what}` };
+    if (diff.item?.isResource) result.resourceRef = diff.item.ref;
+    if (diff.item?.file) result.file = diff.item.file;
+    throw new ItemError(result);
   }
-  const real = docs.filter((d) => d.contents !== null);
-  if (real.length !== 1) {
-    throw new InputError(`expected exactly one YAML document (a ResourceList), got ${real.length}`);
-  }
-  const doc = real[0]!;
-  const aliases = text.includes('*');
-  const root = doc.contents;
-  if (!YAML.isMap(root)) throw new InputError('input is not a ResourceList: the document is not a mapping');
-  const kind: unknown = root.get('kind');
-  if (kind !== 'ResourceList' && kind !== 'List') {
-    throw new InputError(`input is not a ResourceList: kind is ${JSON.stringify(kind ?? null)}, expected "ResourceList"`);
-  }
-  if (!root.has('items')) throw new InputError('the ResourceList has no items field (use items: [] for an empty list)');
-  const itemsNode = root.get('items', true);
-  let items: Item[] = [];
-  if (YAML.isSeq(itemsNode)) {
-    items = itemsNode.items.map((n) => itemOf(n as YAML.Node, doc, aliases));
-  } else if (!(YAML.isScalar(itemsNode) && itemsNode.value === null)) {
-    throw new InputError('the ResourceList items field is not a list');
-  }
-  const fc = root.get('functionConfig', true) as YAML.Node | undefined;
-  const functionConfig = fc && !(YAML.isScalar(fc) && fc.value === null) ? itemOf(fc, doc, aliases) : undefined;
-  return { items, functionConfig };
+  return byEntries;
 }
+
+function attempt<T>(read: () => T): T | Error {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+}
+
+/** What may be a `*alias` (also matches inside scalars and comments: only a hint). */
+const MAYBE_ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/;
 
 /**
- * An item of a parsed list. One with an alias to an anchor outside it would mean nothing on its
- * own (nor once its neighbours move): it becomes plain data, its aliases resolved (and bounded).
+ * The list read by entries. An entry yaml refuses alone, or one whose lines the splitter cannot
+ * follow, goes to the parser with the whole list: its verdict (an error naming the item) stands,
+ * and when it reads the same items, only the odd entries take its reading.
  */
-function itemOf(node: YAML.Node, doc: YAML.Document.Parsed, aliases: boolean): Item {
-  if (!node || !aliases || !hasOuterAlias(node)) return Item.fromNode(node ? blockStyle(node) : node);
-  try {
-    return Item.fromObject(node.toJS(doc, { maxAliasCount: 100 }));
-  } catch (e) {
-    throw new InputError(`input is not usable YAML: ${(e as Error).message}`);
+function readByEntries(text: string): ResourceList {
+  const split = splitEntries(text);
+  if (!split) return readDocument(text);
+  const items: (Item | undefined)[] = [];
+  for (const e of split.entries) {
+    // Anchors and aliases must resolve within the item, so it still means the same when it is
+    // written alone, moved, or its neighbours replaced; else the parser resolves them.
+    if (MAYBE_ALIAS.test(e.raw) && !aliasesResolveWithin(e.raw)) return readDocument(text);
+    items.push(e.odd ? undefined : entryItem(e));
   }
+  if (items.every((i) => i !== undefined)) return { items: items as Item[], functionConfig: split.functionConfig };
+  const parsed = readDocument(text);
+  if (!aligned(split.entries, parsed.starts)) return parsed;
+  return { items: items.map((i, n) => i ?? parsed.items[n]!), functionConfig: split.functionConfig };
 }
 
-function hasOuterAlias(node: YAML.Node): boolean {
+/** The item of an entry yaml accepts; undefined when yaml refuses the entry read alone. */
+function entryItem(e: Entry): Item | undefined {
+  // The plain-entry reader accepts only what yaml reads, and reads it the same: proof enough,
+  // and the item's data (kept: reading it again would cost more than holding it).
+  const data = readPlainEntry(e.raw);
+  if (data !== undefined) return Item.fromEntry(e.raw, e.indent, { data });
+  const doc = parseEntryDocument(e.raw);
+  if (doc.errors.length) return undefined;
+  // An identity the text does not show is read now, from the node just parsed.
+  return readEntryHead(e.raw) ? Item.fromEntry(e.raw, e.indent) : Item.fromEntry(e.raw, e.indent, { node: entryNode(doc) });
+}
+
+/** The parser's items are the splitter's entries: as many, each starting inside its entry. */
+function aligned(entries: Entry[], starts: number[]): boolean {
+  if (entries.length !== starts.length) return false;
+  return entries.every((e, i) => starts[i]! >= e.start && starts[i]! < e.start + e.raw.length);
+}
+
+/** True when every alias in the text follows an anchor of its name in the text (YAML's own lexer says which are real). */
+function aliasesResolveWithin(raw: string): boolean {
   const anchors = new Set<string>();
-  let outer = false;
-  YAML.visit(node, (_, n) => {
-    if (YAML.isAlias(n)) {
-      if (!anchors.has(n.source)) outer = true;
-    } else if (YAML.isNode(n) && n.anchor) anchors.add(n.anchor);
-    return outer ? YAML.visit.BREAK : undefined;
-  });
-  return outer;
+  let scalar = false;
+  for (const token of new YAML.Lexer().lex(raw)) {
+    if (scalar) scalar = false; // a scalar's text: `*` and `&` in it are characters
+    else if (token === YAML.CST.SCALAR) scalar = true;
+    else if (token.charCodeAt(0) === 38 /* & */) anchors.add(token.slice(1));
+    else if (token.charCodeAt(0) === 42 /* * */ && !anchors.has(token.slice(1))) return false;
+  }
+  return true;
 }
 
 export function writeResourceList(items: Item[], results: Result[], functionConfig?: Item): string {
@@ -104,13 +137,11 @@ export function writeDocuments(items: Item[]): string {
 }
 
 function indent(text: string): string {
-  return text
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((l) => (l ? `  ${l}` : l))
-    .join('\n') + '\n';
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0]!;
+  return (
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n') + '\n'
+  );
 }

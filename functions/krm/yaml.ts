@@ -1,6 +1,6 @@
 // YAML output rules shared by every function.
 import YAML from 'yaml';
-import { fastStringify } from './fast-yaml.ts';
+import { writePlainYaml } from './yaml-writer.ts';
 
 /**
  * Stringify options for everything we generate: block style, no line folding, and YAML 1.1
@@ -15,9 +15,16 @@ export const OUTPUT_OPTIONS = {
 } as const satisfies YAML.DocumentOptions & YAML.ToStringOptions & YAML.CreateNodeOptions;
 
 export function stringify(value: unknown): string {
-  // The same text, without building a yaml Document when the data is plain (startup: fast-yaml.ts).
-  return fastStringify(value) ?? YAML.stringify(value, OUTPUT_OPTIONS);
+  // The same text, without building a yaml Document when the data is plain (startup: yaml-writer.ts).
+  return writePlainYaml(value) ?? YAML.stringify(value, OUTPUT_OPTIONS);
 }
+
+/**
+ * OUTPUT_OPTIONS for re-writing parsed input nodes. yaml cannot write a `!!binary` scalar with
+ * lineWidth 0 (it splits the base64 into lineWidth-wide lines); no input line is this long, so
+ * nothing is folded either way.
+ */
+export const NODE_OUTPUT_OPTIONS = { ...OUTPUT_OPTIONS, lineWidth: Number.MAX_SAFE_INTEGER } as const;
 
 /** Indent a block of YAML text as one entry of a block sequence. */
 export function asSequenceEntry(text: string): string {

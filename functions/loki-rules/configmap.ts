@@ -5,6 +5,7 @@ import type { KrmObject } from '../krm/types.ts';
 import { stringify } from '../krm/yaml.ts';
 import { CONFIGMAP_PREFIX } from './schema.ts';
 import type { Settings } from './settings.ts';
+import { isMap } from '../common/data.ts';
 
 /** Kubernetes refuses ConfigMaps whose data is larger than this (1 MiB). */
 export const MAX_CONFIGMAP_BYTES = 1024 * 1024;
@@ -72,7 +73,6 @@ export function canonical(groups: unknown): unknown {
   });
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function ordered(v: unknown, order: string[]): any {
   if (!isMap(v)) return v;

@@ -1,17 +1,15 @@
 // Validation of Loki ruler rule groups (Prometheus rule-group format with LogQL
 // expressions), on plain data already parsed from YAML. Mirrors what Prometheus'
 // rulefmt and Loki's ruler reject, plus warnings for rules that load but misbehave.
-import { checkLogQL, lineColumn, matchesEmpty, type LabelMatcher } from './logql.ts';
+import { checkLogQL, lineColumn } from './logql/index.ts';
+import { LOKI_DURATION, PROM_LABEL_NAME, PROM_METRIC_NAME } from '../common/formats.ts';
+import { isMap } from '../common/data.ts';
 
 export interface Finding { severity: 'error' | 'warning'; message: string; path: string }
 
 const GROUP_KEYS = ['name', 'interval', 'limit', 'rules'];
 const RULE_KEYS = ['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'];
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 // YAML `key:` with no value gives null, which Go's YAML decoding treats as unset.
 const has = (obj: Record<string, unknown>, key: string) => obj[key] !== undefined && obj[key] !== null;
 const show = (v: unknown): string =>
@@ -63,7 +61,7 @@ function unknownKeys(obj: Record<string, unknown>, allowed: string[], what: stri
 
 function checkDuration(v: unknown, path: string, what: string, error: (p: string, m: string) => void): void {
   // Prometheus' model.ParseDuration accepts "0" as a special case (YAML may give the number 0).
-  if (v === 0 || v === '0' || (typeof v === 'string' && v !== '' && DURATION.test(v))) return;
+  if (v === 0 || v === '0' || (typeof v === 'string' && LOKI_DURATION.test(v))) return;
   error(path, `${what} must be a duration like 30s, 5m or 1h30m (units y, w, d, h, m, s, ms in that order), got ${show(v)}`);
 }
 
@@ -82,8 +80,8 @@ function validateRule(rule: unknown, path: string, out: Finding[]): void {
   if (isAlert && (typeof rule.alert !== 'string' || rule.alert.trim() === '')) {
     error(`${path}.alert`, `${id}: alert name must be a non-empty string, got ${show(rule.alert)}`);
   }
-  if (isRecord && !(typeof rule.record === 'string' && METRIC_NAME.test(rule.record))) {
-    error(`${path}.record`, `${id}: record must be a valid metric name matching ${METRIC_NAME.source}, got ${show(rule.record)}`);
+  if (isRecord && !(typeof rule.record === 'string' && PROM_METRIC_NAME.test(rule.record))) {
+    error(`${path}.record`, `${id}: record must be a valid metric name matching ${PROM_METRIC_NAME.source}, got ${show(rule.record)}`);
   }
 
   const alerting = isAlert && !isRecord;
@@ -109,7 +107,7 @@ function validateRule(rule: unknown, path: string, out: Finding[]): void {
     for (const [name, value] of Object.entries(map)) {
       const p = `${path}.${key}.${name}`;
       const kind = key === 'labels' ? 'label' : 'annotation';
-      if (!LABEL_NAME.test(name)) error(p, `${id}: ${kind} name "${name}" is invalid; names match ${LABEL_NAME.source}`);
+      if (!PROM_LABEL_NAME.test(name)) error(p, `${id}: ${kind} name "${name}" is invalid; names match ${PROM_LABEL_NAME.source}`);
       else if (key === 'labels' && name.startsWith('__')) error(p, `${id}: label name "${name}" is reserved: names starting with "__" are internal`);
       if (typeof value !== 'string') {
         error(p, `${id}: ${kind} ${name} must be a string, got ${show(value)}${typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${value}"` : ''}`);
@@ -141,14 +139,12 @@ function checkExpr(rule: Record<string, unknown>, path: string, id: string, aler
       ? `${id}: expr is a log query, which returns log lines and cannot fire an alert; alert on a metric query instead, e.g. count_over_time(${inner} [5m]) > 0`
       : `${id}: expr is a log query, but recording rules need a metric query, e.g. sum(count_over_time(${inner} [5m]))`);
   }
-  for (const sel of r.matchers) {
-    if (sel.length > 0 && sel.every(matchesEmpty)) {
-      warn(p, `${id}: stream selector ${formatSelector(sel)} only has matchers that also match an empty value, so it selects every stream; Loki refuses such queries. Add a matcher like app="name" or app=~".+"`);
-    }
+  // Loki accepts these, but they deserve a look (or could not be fully checked).
+  for (const w of r.warnings ?? []) {
+    const { line, column } = lineColumn(rule.expr, w.offset);
+    warn(p, `${id}: LogQL at line ${line}, column ${column}: ${w.message}`);
   }
 }
-
-const formatSelector = (sel: LabelMatcher[]) => `{${sel.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(', ')}}`;
 
 // ---------------------------------------------------------------- Go templates
 

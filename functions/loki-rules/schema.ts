@@ -5,11 +5,13 @@
 // At run time the rule groups are checked by rules.ts (validateGroups), which knows LogQL and Go
 // templates and gives better messages than a schema could; zod checks the envelope around them.
 import { z } from 'zod';
-import { LOKI_DURATION, dnsLabel, dnsSubdomain } from '../observability-stack/formats.ts';
+import { CONFIG_GROUP } from '../common/contract.ts';
+import { LOKI_DURATION, PROM_METRIC_NAME, dnsLabel, dnsSubdomain } from '../common/formats.ts';
 
-export const API_VERSION = 'observability.krm.dev/v1alpha1';
+/** The LokiRule shares its API group with the ObservabilityConfig; its version is its own. */
+export const GROUP = CONFIG_GROUP;
+export const API_VERSION = `${GROUP}/v1alpha1`;
 export const KIND = 'LokiRule';
-export const GROUP = API_VERSION.split('/')[0]!;
 
 /** "loki-rules-" + name must stay a valid ConfigMap name (253 characters). */
 export const CONFIGMAP_PREFIX = 'loki-rules-';
@@ -17,8 +19,8 @@ export const MAX_NAME = 253 - CONFIGMAP_PREFIX.length;
 
 const d = (description: string) => ({ description });
 
-const duration = (what: string, example: string) =>
-  z.string().regex(LOKI_DURATION, { error: `${what} must be a duration such as ${example}, 1h30m or 1d (units: ms, s, m, h, d, w, y)` });
+const duration = (example: string) =>
+  z.string().regex(LOKI_DURATION, { error: `must be a duration such as ${example}, 1h30m or 1d (units: ms, s, m, h, d, w, y)` });
 
 const templated = z.record(z.string(), z.string()).optional();
 
@@ -31,17 +33,17 @@ export const ruleSchema = z
       .meta(d('Name of the alert (an alerting rule). Set exactly one of alert and record. Default: unset.')),
     record: z
       .string()
-      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'record must be a metric name such as app:errors:rate5m' })
+      .regex(PROM_METRIC_NAME, { error: 'must be a metric name such as app:errors:rate5m' })
       .optional()
       .meta(d('Metric name the result is recorded as (a recording rule), e.g. app:errors:rate5m. Set exactly one of alert and record. Default: unset.')),
     expr: z
       .string()
       .min(1)
       .meta(d('LogQL metric query evaluated at every group interval, e.g. sum by (app) (rate({app="api"} |= "error" [5m])) > 1. Required.')),
-    for: duration('for', '5m')
+    for: duration('5m')
       .optional()
       .meta(d('Alerting rules: how long the condition must hold before the alert fires. Default: 0s (fires on the first evaluation that matches).')),
-    keep_firing_for: duration('keep_firing_for', '10m')
+    keep_firing_for: duration('10m')
       .optional()
       .meta(d('Alerting rules: how long the alert keeps firing after the condition stopped matching. Default: 0s.')),
     labels: templated.meta(
@@ -56,7 +58,7 @@ export const ruleSchema = z
 export const groupSchema = z
   .strictObject({
     name: z.string().min(1).meta(d('Name of the rule group, unique within the LokiRule. Required.')),
-    interval: duration('interval', '1m')
+    interval: duration('1m')
       .optional()
       .meta(d("How often the group's rules are evaluated. Default: the ruler's evaluation_interval (1m in Loki).")),
     limit: z
@@ -80,10 +82,10 @@ export const specSchema = z
 
 export const metadataSchema = z
   .looseObject({
-    name: dnsSubdomain('metadata.name')
-      .max(MAX_NAME, { error: `metadata.name must be at most ${MAX_NAME} characters (the ConfigMap is named ${CONFIGMAP_PREFIX}<name>)` })
+    name: dnsSubdomain()
+      .max(MAX_NAME, { error: `must be at most ${MAX_NAME} characters (the ConfigMap is named ${CONFIGMAP_PREFIX}<name>)` })
       .meta(d(`Name; the generated ConfigMap is ${CONFIGMAP_PREFIX}<name>. Required.`)),
-    namespace: dnsLabel('metadata.namespace')
+    namespace: dnsLabel()
       .optional()
       .meta(d("Namespace of the generated ConfigMap. Default: the ObservabilityConfig's spec.namespace, else observability.")),
   })

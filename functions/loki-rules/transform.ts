@@ -1,14 +1,17 @@
 // loki-rules: LokiRules -> ConfigMaps the Loki rules sidecar loads. Pure: items in, items and
 // results out. Every rule is validated before anything is generated.
 import { LOCAL_CONFIG } from '../krm/annotations.ts';
+import { headerFor } from '../krm/header.ts';
 import { Item } from '../krm/item.ts';
-import { isOwnedBy, replaceOwned, stamp } from '../krm/ownership.ts';
+import { configScope, isOwnedBy, ownedByRun, replaceOwned, stamp } from '../krm/ownership.ts';
 import { error, hasErrors, warning } from '../krm/results.ts';
 import type { Result } from '../krm/types.ts';
 import { MAX_CONFIGMAP_BYTES, configMapName, configMapPath, dataBytes, ruleConfigMap, type RuleSource } from './configmap.ts';
 import { API_VERSION, GROUP, KIND } from './schema.ts';
 import { isEmptyFunctionConfig, sameObject } from '../krm/function-config.ts';
-import { isObservabilityConfig, resolveSettings, type Settings } from './settings.ts';
+import { describeKind, lookupConfig, misspeltConfig } from '../common/config-lookup.ts';
+import { isObservabilityConfig } from '../common/contract.ts';
+import { resolveSettings, type Settings } from './settings.ts';
 import { validateLokiRule, validateRuleConfigMap } from './validate.ts';
 
 export const FN = 'loki-rules';
@@ -18,14 +21,14 @@ const isConfigMap = (i: Item) => i.kind === 'ConfigMap' && i.apiVersion === 'v1'
 
 export function transform(functionConfig: Item | undefined, items: Item[]): { items: Item[]; results: Result[] } {
   const fc = isEmptyFunctionConfig(functionConfig) ? undefined : functionConfig;
-  const configs = items.filter(isObservabilityConfig);
   let fcRule: Item | undefined;
   let fcConfigMap: Item | undefined;
+  let fcConfig: Item | undefined;
   if (fc && isLokiRule(fc)) fcRule = fc; // kustomize plugins and `kpt fn eval --fn-config rule.yaml`
-  else if (fc && isObservabilityConfig(fc)) configs.push(fc);
+  else if (fc && isObservabilityConfig(fc)) fcConfig = fc;
   else if (fc && isConfigMap(fc)) fcConfigMap = fc;
   else if (fc) {
-    const what = fc.kind ? `a ${fc.kind}${fc.apiVersion ? ` (${fc.apiVersion})` : ''}` : 'an object without kind';
+    const what = describeKind(fc);
     return {
       items,
       results: [
@@ -37,8 +40,18 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
     };
   }
 
-  const { settings, results } = resolveSettings(configs, fcConfigMap);
+  const lookup = lookupConfig(fcConfig, items);
+  if (lookup.results.length) return { items, results: lookup.results };
+  const { settings, results } = resolveSettings(lookup.config, fcConfigMap);
   if (!settings) return { items, results };
+  if (!lookup.config) {
+    const near = misspeltConfig(items, warning, `Using ${settings.source} for the rules sidecar label (${settings.label}=${JSON.stringify(settings.labelValue)}).`);
+    if (near) results.push(near);
+  }
+  // Ownership is per ObservabilityConfig (one step per stack); a run without one owns all.
+  const scoped = lookup.config ? configScope(lookup.config, items.filter(isObservabilityConfig)) : undefined;
+  const scope = scoped?.scope;
+  results.push(...(scoped?.results ?? []));
 
   const rules = items.filter(isLokiRule);
   // A rule given only as functionConfig generates its ConfigMap and leaves the other generated ones alone.
@@ -81,14 +94,19 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
         }),
       );
     }
-    generated.push(Item.fromObject(stamp(cm, FN, configMapPath(src))));
+    const from = { fn: FN, config: `${KIND} ${item.namespace ? `${item.namespace}/` : ''}${item.name}`, configFile: item.file?.path, change: 'spec.groups' };
+    generated.push(Item.fromObjectWithHeader(stamp(cm, FN, configMapPath(src), scope), headerFor(cm.apiVersion, cm.kind, from)));
   }
   if (hasErrors(results)) return { items, results };
 
   const marked = items.map((i) => (isLokiRule(i) && i.annotations[LOCAL_CONFIG] !== 'true' ? i.withAnnotation(LOCAL_CONFIG, 'true') : i));
   const fresh = new Set(generated.map((g) => g.key));
-  const keep = single ? marked.filter((i) => isOwnedBy(i, FN) && !fresh.has(i.key)) : [];
-  const replaced = replaceOwned(marked, [...keep, ...generated], FN);
+  const keep = single ? marked.filter((i) => ownedByRun(i, FN, scope) && !fresh.has(i.key)) : [];
+  // One rule per run: kept and fresh ConfigMaps in the order the package had them, so a re-run changes nothing.
+  const at = new Map(marked.map((i, n) => [i.key, n]));
+  const pos = (i: Item) => at.get(i.key) ?? marked.length;
+  const next = single ? [...keep, ...generated].sort((x, y) => pos(x) - pos(y)) : generated;
+  const replaced = replaceOwned(marked, next, FN, scope);
   results.push(...replaced.results);
   if (hasErrors(results)) return { items, results };
   return { items: replaced.items, results };

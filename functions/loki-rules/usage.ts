@@ -1,3 +1,5 @@
+import { docUrl, schemaUrl } from '../common/links.ts';
+
 export const usage = `loki-rules: validate LokiRules (Loki alerting and recording rules) and turn each into a ConfigMap
 the Loki rules sidecar loads.
 
@@ -23,7 +25,11 @@ Flags (compatible with kpt-functions based functions):
       --version                print the version
   -h, --help                   print this help
 
-Exit codes: 0 success (warnings possible), 1 invalid rules or input (see results and stderr: one line
-per problem, naming the resource, file and field), 2 bad flags.
-Docs: docs/loki-rules.md.
+Exit codes: 0 success (warnings possible), 1 invalid rules or input (see results), 2 bad flags or a
+directory argument.
+Stderr: one summary line under kpt (which prints the results itself); under kustomize, which ignores
+results, one line per problem naming the resource, file and field. KRM_STDERR=lines|summary chooses.
+
+Docs: ${docUrl('docs/loki-rules.md')}
+Editor schema: # yaml-language-server: $schema=${schemaUrl('lokirule.v1alpha1.json')}
 `;

@@ -2,9 +2,9 @@
 // themselves live in rules.ts (validateGroups); this file adds where they are: the resource, its
 // file and the field path.
 import YAML from 'yaml';
-import type { z } from 'zod';
+import { issueResults } from '../common/zod-results.ts';
 import { FLUX_SUBSTITUTE } from '../krm/annotations.ts';
-import { findMalformed, needsProtection } from '../krm/flux-substitution.ts';
+import { findMalformed, findReferences, needsProtection } from '../flux/references.ts';
 import type { Item } from '../krm/item.ts';
 import { error, warning } from '../krm/results.ts';
 import type { ResourceRef, Result } from '../krm/types.ts';
@@ -43,21 +43,23 @@ export function validateLokiRule(item: Item): Result[] {
   }
   const results: Result[] = [];
   const parsed = envelopeSchema.safeParse(raw);
-  if (!parsed.success) results.push(...parsed.error.issues.flatMap((i) => issueResults(i, raw, where)));
+  if (!parsed.success) results.push(...issueResults(parsed.error.issues, { schema: envelopeSchema, raw, ...where, what: `the ${KIND}` }));
   const spec = raw?.spec;
   if (spec && typeof spec === 'object' && !Array.isArray(spec)) {
     if (spec.groups === undefined || spec.groups === null) {
-      results.push(error('spec.groups is required: a list of rule groups, each with a name and rules', { ...where, field: 'spec.groups' }));
+      results.push(error('is required: a list of rule groups, each with a name and rules', { ...where, field: 'spec.groups' }));
     } else {
       results.push(...findingResults(validateGroups(spec.groups, 'spec.groups'), spec.groups, 'spec.groups', where));
     }
   }
   // Flux variables in rules are never substituted: the generated ConfigMap opts out (see docs).
   const text = JSON.stringify(spec ?? null);
-  if (text.includes('${')) {
+  const seen = [...findReferences(text), ...findMalformed(text)].map((r) => r.raw);
+  if (seen.length) {
+    const quoted = [...new Set(seen)].slice(0, 3).map((raw) => JSON.stringify(raw)).join(', ');
     results.push(
       warning(
-        'the rules contain "${", which reaches Loki literally: the generated ConfigMap opts out of Flux post-build substitution, so Flux variables are not substituted in rules. ' +
+        `the rules contain ${quoted}, which reaches Loki literally: the generated ConfigMap opts out of Flux post-build substitution, so Flux variables are not substituted in rules. ` +
           'Put per-cluster values in Loki (ruler external_labels) instead, or ignore this if the text is meant literally.',
         { ...where, field: 'spec.groups' },
       ),
@@ -74,34 +76,6 @@ function refOf(raw: any): ResourceRef {
   };
   if (typeof raw?.metadata?.namespace === 'string' && raw.metadata.namespace) r.namespace = raw.metadata.namespace;
   return r;
-}
-
-function issueResults(issue: z.core.$ZodIssue, raw: unknown, where: Where): Result[] {
-  const base = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeys(base);
-    return issue.keys.map((k) =>
-      error(`unknown field "${k}" in ${base.join('.') || KIND}; allowed fields: ${known.join(', ')}`, { ...where, field: [...base, k].join('.') }),
-    );
-  }
-  const field = base.join('.');
-  const current = base.reduce<any>((o, k) => (o && typeof o === 'object' ? o[k] : undefined), raw);
-  let message = issue.message;
-  if (issue.code === 'invalid_type') {
-    message = current === undefined ? `${field} is required` : `${field} must be ${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}`;
-  } else if (issue.code === 'invalid_value') {
-    message = `${field} must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
-  }
-  if (current !== undefined && (current === null || typeof current !== 'object')) message += `, got ${JSON.stringify(current)}`;
-  return [error(message, { ...where, field, currentValue: current !== null && typeof current === 'object' ? undefined : current })];
-}
-
-/** Field names the envelope allows at a path, for unknown-field messages. */
-function knownKeys(path: string[]): string[] {
-  let s: any = envelopeSchema;
-  for (const p of path) s = s?._zod?.def?.shape?.[p];
-  const shape = s?._zod?.def?.shape;
-  return shape ? Object.keys(shape) : [];
 }
 
 /**

@@ -4,32 +4,31 @@
 //   flat layout with spec.flux.kustomization.enabled: one Flux Kustomization for the whole folder.
 import { LOCAL_CONFIG } from '../krm/annotations.ts';
 import type { KrmObject } from '../krm/types.ts';
-import type { Generated } from './generate.ts';
-import { APP_DIR, KUSTOMIZATION_FILE, ROOT_KS_PATH, appOf, ksPathFor, sourcePath } from './layout.ts';
+import { APP_DIR, KUSTOMIZATION_FILE, ROOT_KS_PATH, SOURCES_APP, ksPathFor, sourcePath, type Generated } from './layout.ts';
 import type { Values } from './merge.ts';
 import type { Resolved } from './resolve.ts';
+import { withPackageRoot } from './package-root.ts';
 
 export const KUSTOMIZE_API = 'kustomize.config.k8s.io/v1beta1';
 export const FLUX_KUSTOMIZE_API = 'kustomize.toolkit.fluxcd.io/v1';
-/** The home-ops app holding HelmRepositories shared by several releases (sourceKind HelmRepository). */
-const SOURCES_APP = 'sources';
 
 export function layoutObjects(r: Resolved, generated: Generated[]): Generated[] {
   if (r.spec.output.layout === 'home-ops') return homeOps(r, generated);
   if (!r.spec.flux.kustomization.enabled || generated.length === 0) return [];
-  return [{ object: fluxKustomization(r, r.name, sourcePath(r), undefined, []), path: ROOT_KS_PATH }];
+  return withPackageRoot(r, { object: fluxKustomization(r, r.name, sourcePath(r), undefined, []), path: ROOT_KS_PATH });
 }
 
 function homeOps(r: Resolved, generated: Generated[]): Generated[] {
   const apps = new Map<string, Generated[]>();
   for (const g of generated) {
-    const app = appOf(r, g.path);
-    if (!app) throw new Error(`internal error: ${g.path} is outside the home-ops layout`);
+    const app = g.app;
+    if (!app) throw new Error(`internal error: ${g.path} belongs to no app of the home-ops layout`);
     apps.set(app, [...(apps.get(app) ?? []), g]);
   }
   const out: Generated[] = [];
   for (const [app, members] of apps) {
     const dir = `${r.namespace}/${app}/${APP_DIR}`;
+    // Every member was placed by pathFor in `dir`: list it relative to the app's kustomization.
     const files = [...new Set(members.map((m) => m.path.slice(dir.length + 1)))].sort();
     out.push({ object: kustomizeKustomization(app, files), path: `${dir}/${KUSTOMIZATION_FILE}` });
     // Every object of an app shares one namespace (the datasources may differ from spec.namespace).

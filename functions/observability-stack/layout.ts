@@ -1,5 +1,15 @@
 // Where kpt writes each generated object (internal.config.kubernetes.io/path).
+import type { KrmObject } from '../krm/types.ts';
 import type { Resolved } from './resolve.ts';
+
+/** A generated object, the app folder it belongs to, and its file. */
+export interface Generated {
+  object: KrmObject;
+  /** File path in the package (internal.config.kubernetes.io/path). */
+  path: string;
+  /** The app folder (loki, sources, grafana-datasources, ...); none for files outside every app (the flat ks.yaml, the Namespace). */
+  app?: string;
+}
 
 const FILE_BY_KIND: Record<string, string> = {
   HelmRelease: 'helmrelease.yaml',
@@ -9,6 +19,10 @@ const FILE_BY_KIND: Record<string, string> = {
   ConfigMap: 'configmap.yaml',
 };
 
+/** The app folder and HelmRelease name of the Grafana Alloy collector. */
+export const COLLECTOR_APP = 'alloy';
+/** The home-ops app holding HelmRepositories shared by several releases (sourceKind HelmRepository). */
+export const SOURCES_APP = 'sources';
 /** The app folder of the Grafana datasource ConfigMap (not `grafana`: that is usually Grafana itself). */
 export const DATASOURCES_APP = 'grafana-datasources';
 /** Folder of each app's objects in the home-ops layout. */
@@ -30,11 +44,8 @@ export function pathFor(r: Resolved, app: string, kind: string, name?: string): 
 /** The home-ops per-app Flux Kustomization file. */
 export const ksPathFor = (r: Resolved, app: string) => `${r.namespace}/${app}/ks.yaml`;
 
-/** The home-ops app folder a generated path belongs to, or undefined outside the layout. */
-export function appOf(r: Resolved, path: string): string | undefined {
-  const parts = path.split('/');
-  return parts.length === 4 && parts[0] === r.namespace && parts[2] === APP_DIR ? parts[1] : undefined;
-}
+/** An object in its app's folder; `name` tells apart several objects of one kind (shared HelmRepositories). */
+export const inApp = (r: Resolved, app: string, object: KrmObject, name?: string): Generated => ({ object, app, path: pathFor(r, app, object.kind, name) });
 
 /** The path of an app folder in the Git source, for a Flux Kustomization's spec.path. */
 export function sourcePath(r: Resolved, app?: string): string {

@@ -1,40 +1,13 @@
 // Loki storage, schema, components and replicas for each deployment mode of the
-// grafana-community loki chart 18.x. Facts: ../shared/reference/CHARTS.md §1.1-1.8.
+// grafana-community loki chart 18.x (its values.yaml, simple-scalable-values.yaml and
+// distributed-values.yaml: https://github.com/grafana-community/helm-charts/tree/main/charts/loki).
+// Component counts and the replication factor come resolved (chart-facts.ts via Resolved).
 import type { Resolved } from './resolve.ts';
 import type { Values } from './merge.ts';
 import { credentials, envRef, ENV, type ObjectStorage } from './object-storage.ts';
 
-/** Fixed past date for a fresh install's schema: never "today", which would change every render. */
-export const SCHEMA_FROM = '2024-04-01';
 /** Where the single binary kept chunks and the TSDB index on its volume (chart default). */
 export const FILESYSTEM_CHUNKS = '/var/loki/chunks';
-
-type Mode = Resolved['spec']['loki']['mode'];
-type Replicas = Resolved['spec']['loki']['replicas'];
-
-/** Replicas per component when spec.loki.replicas leaves one out (chart's simple-scalable-values.yaml, distributed-values.yaml). */
-export const DEFAULT_REPLICAS: Record<Mode, Record<string, number>> = {
-  SingleBinary: { singleBinary: 1 },
-  SimpleScalable: { read: 3, write: 3, backend: 3 },
-  // The chart's distributed example has no ruler; one runs the rules the sidecar loads.
-  Distributed: { distributor: 3, ingester: 3, querier: 3, queryFrontend: 2, queryScheduler: 2, indexGateway: 2, compactor: 1, ruler: 1 },
-};
-
-/** The component holding each stream's replicas: the replication factor cannot exceed its count. */
-export const WRITE_PATH: Record<Mode, string> = { SingleBinary: 'singleBinary', SimpleScalable: 'write', Distributed: 'ingester' };
-
-/** Where the ruler (and so the rules sidecar) runs in each mode. */
-export const RULER_COMPONENT: Record<Mode, string> = { SingleBinary: 'singleBinary', SimpleScalable: 'backend', Distributed: 'ruler' };
-
-export const replicasOf = (mode: Mode, replicas: Replicas, component: string): number =>
-  (replicas as Record<string, number | undefined>)[component] ?? DEFAULT_REPLICAS[mode][component] ?? 0;
-
-/** Default replication: 1 for a single binary, else 3 where the write path has the replicas. */
-export function replicationFactor(mode: Mode, replicas: Replicas, explicit?: number): number {
-  if (explicit !== undefined) return explicit;
-  if (mode === 'SingleBinary') return 1;
-  return Math.max(1, Math.min(3, replicasOf(mode, replicas, WRITE_PATH[mode])));
-}
 
 export interface LokiStorage {
   deploymentMode: string;
@@ -61,15 +34,15 @@ export function lokiStorageValues(r: Resolved): LokiStorage {
   const os = r.spec.objectStorage;
   const mode = loki.mode;
   if (!os) {
-    // Filesystem means one replica of the single binary; the chart refuses anything else (CHARTS.md §1.2).
+    // Filesystem means one replica of the single binary; the chart refuses anything else.
     return {
       deploymentMode: 'Monolithic',
-      replicationFactor: loki.replicationFactor ?? 1,
+      replicationFactor: r.loki.replicationFactor,
       storage: { type: 'filesystem' },
-      schemaConfigs: [schemaPeriod(SCHEMA_FROM, 'filesystem')],
+      schemaConfigs: [schemaPeriod(r.loki.schemaFrom, 'filesystem')],
       deleteRequestStore: 'filesystem',
       components: {
-        singleBinary: { replicas: loki.replicas.singleBinary ?? 1, persistence: persistence(r) },
+        singleBinary: { replicas: r.loki.replicas.singleBinary ?? 1, persistence: persistence(r) },
         read: { replicas: 0 },
         write: { replicas: 0 },
         backend: { replicas: 0 },
@@ -84,13 +57,13 @@ export function lokiStorageValues(r: Resolved): LokiStorage {
   // migration date. The old period reads the single binary's volume, which Loki only finds again
   // when storage_config.filesystem names it (with object storage common.storage has no filesystem).
   const schemaConfigs = loki.schemaMigrationDate
-    ? [schemaPeriod(SCHEMA_FROM, 'filesystem'), schemaPeriod(loki.schemaMigrationDate, os.type)]
-    : [schemaPeriod(SCHEMA_FROM, os.type)];
+    ? [schemaPeriod(r.loki.schemaFrom, 'filesystem'), schemaPeriod(loki.schemaMigrationDate, os.type)]
+    : [schemaPeriod(r.loki.schemaFrom, os.type)];
   if (loki.schemaMigrationDate) extra.loki = { storage_config: { filesystem: { directory: FILESYSTEM_CHUNKS } } };
 
   return {
     deploymentMode: mode === 'SingleBinary' ? 'Monolithic' : mode,
-    replicationFactor: replicationFactor(mode, loki.replicas, loki.replicationFactor),
+    replicationFactor: r.loki.replicationFactor,
     storage: objectStoreValues(os),
     schemaConfigs,
     deleteRequestStore: os.type,
@@ -137,9 +110,8 @@ function credentialValues(os: ObjectStorage): Values {
 }
 
 function componentValues(r: Resolved): Values {
-  const loki = r.spec.loki;
-  const mode = loki.mode;
-  const n = (c: string) => replicasOf(mode, loki.replicas, c);
+  const mode = r.loki.mode;
+  const n = (c: string) => r.loki.replicas[c] ?? 0;
   const zero = (names: string[]) => Object.fromEntries(names.map((c) => [c, { replicas: 0 }]));
   // The sidecar lands where the ruler runs (templates/_pod.tpl: `<component>.sidecar`).
   const sidecarOn = (component: string) =>
@@ -154,7 +126,7 @@ function componentValues(r: Resolved): Values {
   }
   if (mode === 'SimpleScalable') {
     // The backend target runs the ruler, compactor, index gateway and query scheduler.
-    return merge(zero(['singleBinary']), sidecarOn(RULER_COMPONENT.SimpleScalable), {
+    return merge(zero(['singleBinary']), sidecarOn(r.loki.ruler), {
       write: { replicas: n('write'), persistence: { volumeClaimsEnabled: true, ...sized(r) } },
       read: { replicas: n('read') },
       backend: { replicas: n('backend'), persistence: { enabled: true, ...sized(r) } },
@@ -162,7 +134,7 @@ function componentValues(r: Resolved): Values {
     });
   }
   // Distributed: the ruler is its own StatefulSet and needs the sidecar (chart default ruler.sidecar: false).
-  return merge(zero(['singleBinary', 'read', 'write', 'backend']), sidecarOn(RULER_COMPONENT.Distributed), {
+  return merge(zero(['singleBinary', 'read', 'write', 'backend']), sidecarOn(r.loki.ruler), {
     distributor: { replicas: n('distributor') },
     ingester: {
       replicas: n('ingester'),

@@ -1,8 +1,10 @@
-// Grafana Loki: the HelmRelease values for the grafana-community loki chart (18.x).
-// Facts and pitfalls: ../shared/reference/CHARTS.md §1.
+// Grafana Loki: the HelmRelease values for the grafana-community loki chart (18.x), whose
+// values.yaml documents every key used here:
+// https://github.com/grafana-community/helm-charts/blob/main/charts/loki/values.yaml
 import type { Resolved } from './resolve.ts';
 import { deepMerge, type Values } from './merge.ts';
 import { lokiStorageValues } from './loki-storage.ts';
+import { lokiMonitoringValues } from './loki-monitoring.ts';
 
 /** Loki's tenant when auth is off (-auth.no-auth-tenant): the ruler reads <dir>/<tenant>/. */
 export const NO_AUTH_TENANT = 'fake';
@@ -14,7 +16,7 @@ export function lokiValues(r: Resolved): Values {
   const storage = lokiStorageValues(r);
   const rulerConfig: Values = { alertmanager_url: r.alertmanagerUrl };
   // The chart never sets local.directory: without this the ruler reads /var/loki/rules and
-  // never sees the sidecar's files (CHARTS.md §1.6, §1.7).
+  // never sees the files the rules sidecar writes to RULES_DIR.
   if (loki.rules.enabled) rulerConfig.storage = { type: 'local', local: { directory: RULES_DIR } };
 
   const values: Values = {
@@ -43,12 +45,7 @@ export function lokiValues(r: Resolved): Values {
     lokiCanary: { enabled: false },
     test: { enabled: false },
     sidecar: sidecarValues(r),
-    monitoring: {
-      serviceMonitor: { enabled: r.spec.monitoring.serviceMonitors },
-      dashboards: r.spec.grafana.dashboards.enabled
-        ? { enabled: true, labels: { [r.spec.grafana.dashboards.label]: r.spec.grafana.dashboards.labelValue } }
-        : undefined,
-    },
+    monitoring: lokiMonitoringValues(r),
   };
   // Deep: storage.extra may add keys under loki (storage_config) as well as top-level blocks.
   return storage.extra ? deepMerge(values, storage.extra) : values;

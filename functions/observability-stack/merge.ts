@@ -1,7 +1,7 @@
 // Deep merge with Helm's semantics for values: maps merge, everything else replaces.
-export type Values = Record<string, unknown>;
+import { isMap } from '../common/data.ts';
 
-const isMap = (v: unknown): v is Values => !!v && typeof v === 'object' && !Array.isArray(v);
+export type Values = Record<string, unknown>;
 
 export function deepMerge(base: Values, over: Values): Values {
   const out: Values = { ...base };

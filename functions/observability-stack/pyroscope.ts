@@ -1,11 +1,14 @@
-// Grafana Pyroscope: values for the grafana pyroscope chart (2.x) and its HTTPRoute.
-// Facts: ../shared/reference/CHARTS.md §3.
+// Grafana Pyroscope: values for the grafana pyroscope chart (2.x) and its HTTPRoute. Chart keys:
+// https://github.com/grafana/pyroscope/blob/main/operations/pyroscope/helm/pyroscope/values.yaml
 import type { KrmObject } from '../krm/types.ts';
+import { helmFullname } from './backends.ts';
 import type { Resolved } from './resolve.ts';
 import type { Values } from './merge.ts';
 import { credentials, envMap, envRef, ENV, s3Endpoint, type ObjectStorage } from './object-storage.ts';
 
 export const PYROSCOPE_PORT = 4040;
+
+const obj = (v: unknown): Values => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Values) : {});
 
 /** Pyroscope's storage block (pkg/objstore/client): backend plus the provider's keys. */
 export function pyroscopeStorage(os: ObjectStorage): Values {
@@ -76,8 +79,12 @@ export function pyroscopeValues(r: Resolved): Values {
  * decides by `pyroscope.components` having entries, not by architecture.microservices.enabled,
  * so with microservices alone it would still point at the missing `<release>` Service.
  */
-export function routeRules(r: Resolved, release: string): Values[] {
-  const backend = (component?: string) => [{ name: component ? `${release}-${component}` : release, port: PYROSCOPE_PORT }];
+export function routeRules(r: Resolved, release: string, values: Values = {}): Values[] {
+  // Service names and port as the chart derives them from the final values (name overrides live under pyroscope.).
+  const scope = obj(values.pyroscope);
+  const full = helmFullname(release, 'pyroscope', scope);
+  const port = Number(obj(scope.service).port ?? PYROSCOPE_PORT);
+  const backend = (component?: string) => [{ name: component ? `${full}-${component}` : full, port }];
   const prefix = (...paths: string[]) => paths.map((value) => ({ path: { type: 'PathPrefix', value } }));
   if (r.spec.pyroscope.mode !== 'Microservices') return [{ matches: prefix('/'), backendRefs: backend() }];
   // The same split as the chart's httpRoute template; the longest prefix wins, so / is the UI.
@@ -89,8 +96,8 @@ export function routeRules(r: Resolved, release: string): Values[] {
   ];
 }
 
-/** Our own route (not the chart's httpRoute) so the parentRef and backends are explicit. */
-export function pyroscopeRoute(r: Resolved, release: string): KrmObject | undefined {
+/** Our own route (not the chart's httpRoute) so the parentRef and backends are explicit. `values`: the release's final values. */
+export function pyroscopeRoute(r: Resolved, release: string, values: Values = {}): KrmObject | undefined {
   const route = r.spec.pyroscope.route;
   if (!route.hostname) return undefined;
   const gw = route.gateway;
@@ -101,7 +108,7 @@ export function pyroscopeRoute(r: Resolved, release: string): KrmObject | undefi
     spec: {
       hostnames: [route.hostname],
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName }],
-      rules: routeRules(r, release),
+      rules: routeRules(r, release, values),
     },
   };
 }

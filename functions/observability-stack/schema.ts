@@ -3,12 +3,14 @@
 // Every field's description ends with its default.
 import { z } from 'zod';
 import { K8S_SIDECAR_IMAGE, K8S_SIDECAR_VERSION } from '../versions.ts';
-import { dnsLabel, dnsSubdomain, fluxDuration, goDuration, hostname, lokiDuration, quantity, url } from './formats.ts';
+import { CONFIG_API_VERSION, CONFIG_KIND, namespaceSchema, rulesSidecarSchema } from '../common/contract.ts';
+import { dnsLabel, dnsSubdomain, fluxDuration, goDuration, hostname, lokiDuration, quantity, url } from '../common/formats.ts';
+import { collectorSchema } from './collector-schema.ts';
+import { chart, d, values } from './schema-parts.ts';
+import { grafanaSchema, monitoringSchema } from './grafana-schema.ts';
 
-export const API_VERSION = 'observability.krm.dev/v1alpha1';
-export const KIND = 'ObservabilityConfig';
-
-const d = (description: string) => ({ description });
+export const API_VERSION = CONFIG_API_VERSION;
+export const KIND = CONFIG_KIND;
 
 const storage = (size: string, what: string) =>
   z
@@ -23,28 +25,6 @@ const storage = (size: string, what: string) =>
     .prefault({})
     .meta(d(`Persistent volume for ${what}.`));
 
-const chart = (name: string) =>
-  z
-    .strictObject({
-      version: z
-        .string()
-        .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: 'must be a chart version such as 1.2.3' })
-        .optional()
-        .meta(d(`Chart version. Default: the version pinned in this release (see functions/versions.ts).`)),
-      url: z
-        .string()
-        .regex(/^(oci|https?):\/\/\S+$/, { error: 'must be an oci://, https:// or http:// URL' })
-        .optional()
-        .meta(d(`Chart location: the OCI artifact (OCIRepository) or the Helm repository index (HelmRepository). Default: the upstream ${name} chart.`)),
-    })
-    .prefault({})
-    .meta(d(`Which ${name} chart to install.`));
-
-const values = z
-  .record(z.string(), z.unknown())
-  .default({})
-  .meta(d('Helm values deep-merged last over the generated values: the escape hatch. Maps merge, lists and scalars replace. Default: {}.'));
-
 const enabled = (what: string) => z.boolean().default(true).meta(d(`Deploy ${what}. Default: true.`));
 
 const replicas = (def: number | undefined, what: string) =>
@@ -55,8 +35,8 @@ const replicas = (def: number | undefined, what: string) =>
 const dependsOn = z
   .array(
     z.strictObject({
-      name: dnsSubdomain('dependsOn name'),
-      namespace: dnsLabel('dependsOn namespace').optional(),
+      name: dnsSubdomain(),
+      namespace: dnsLabel().optional(),
     }),
   )
   .default([]);
@@ -106,33 +86,7 @@ export const lokiSchema = z
           'When moving an existing filesystem install to spec.objectStorage: the first day (UTC, after 2024-04-01, pick a future date) Loki writes to the object store. The filesystem schema period from 2024-04-01 stays, so older logs remain readable from the single-binary volume (see docs/scaling.md). Default: unset (a fresh install, object store from 2024-04-01).',
         ),
       ),
-    rules: z
-      .strictObject({
-        enabled: z.boolean().default(true).meta(d('Run the k8s-sidecar that loads rule ConfigMaps into the ruler. Default: true.')),
-        searchNamespace: z
-          .string()
-          .regex(/^(ALL|[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/, {
-            error: 'must be ALL or a comma-separated list of namespaces',
-          })
-          .default('ALL')
-          .meta(d('Namespaces the sidecar searches for rule ConfigMaps: ALL or "ns1,ns2". Default: ALL.')),
-        label: z
-          .string()
-          .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: 'must be a Kubernetes label key' })
-          .default('loki_rule')
-          .meta(d('Label a rule ConfigMap must carry. Default: loki_rule.')),
-        labelValue: z
-          .string()
-          .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: 'must be a Kubernetes label value' })
-          .default('true')
-          .meta(d('Value of that label. Default: "true".')),
-        resource: z
-          .enum(['configmap', 'secret', 'both'])
-          .default('configmap')
-          .meta(d('What the sidecar watches. configmap keeps it away from Secrets. Default: configmap.')),
-      })
-      .prefault({})
-      .meta(d('Alerting and recording rules loaded from labelled ConfigMaps in any namespace.')),
+    rules: rulesSidecarSchema,
     sidecarImage: z
       .string()
       .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[\w][\w.-]*(@sha256:[a-f0-9]{64})?$/, {
@@ -215,15 +169,15 @@ export const pyroscopeSchema = z
     storage: storage('10Gi', 'Pyroscope data'),
     route: z
       .strictObject({
-        hostname: hostname.optional().meta(d('Hostname of the HTTPRoute; no route when unset. Flux variables allowed. Default: unset.')),
+        hostname: hostname.optional().meta(d('Hostname of the HTTPRoute (needs the Gateway API CRDs and a Gateway, see gateway); no route when unset. Flux variables allowed. Default: unset.')),
         gateway: z
           .strictObject({
-            name: dnsSubdomain('gateway name').default('envoy-internal').meta(d('Gateway name. Default: envoy-internal.')),
-            namespace: dnsLabel('gateway namespace').default('network').meta(d('Gateway namespace. Default: network.')),
-            sectionName: dnsLabel('gateway sectionName').default('https').meta(d('Gateway listener. Default: https.')),
+            name: dnsSubdomain().default('envoy-internal').meta(d('Gateway name (the home-ops convention; set yours). Default: envoy-internal.')),
+            namespace: dnsLabel().default('network').meta(d('Gateway namespace (the home-ops convention). Default: network.')),
+            sectionName: dnsLabel().default('https').meta(d('Gateway listener (the home-ops convention). Default: https.')),
           })
           .prefault({})
-          .meta(d('Gateway the route attaches to.')),
+          .meta(d('Gateway the route attaches to. The route needs the Gateway API CRDs and this Gateway in the cluster; the defaults (envoy-internal in network, listener https) are home-ops conventions.')),
       })
       .prefault({})
       .meta(d('Gateway API HTTPRoute for the Pyroscope UI.')),
@@ -283,7 +237,7 @@ export const objectStorageSchema = z
       .meta(d('Bucket (container for azure) per system; they must exist.')),
     secretRef: z
       .strictObject({
-        name: dnsSubdomain('secretRef.name').optional().meta(d('Secret in spec.namespace holding the credentials. Required.')),
+        name: dnsSubdomain().optional().meta(d('Secret in spec.namespace holding the credentials. Required.')),
         accessKeyIdKey: secretKey('AWS_ACCESS_KEY_ID', 's3: key of the access key id.'),
         secretAccessKeyKey: secretKey('AWS_SECRET_ACCESS_KEY', 's3: key of the secret access key.'),
         accountNameKey: secretKey('AZURE_ACCOUNT_NAME', 'azure: key of the storage account name.'),
@@ -297,22 +251,30 @@ export const objectStorageSchema = z
 
 const kustomization = z
   .strictObject({
-    enabled: z.boolean().default(false).meta(d('Emit a Flux Kustomization for the rendered folder. Default: false.')),
-    path: z.string().min(1).optional().meta(d('Path of the rendered folder in the Git source. Default: ./<namespace>.')),
+    enabled: z.boolean().default(false).meta(d('Flat layout: emit ks.yaml, a Flux Kustomization for the rendered folder, and a package-root kustomization.yaml listing only it (needs path). The home-ops layout always writes one per app. Default: false.')),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(
+        d(
+          'Git path of the rendered <namespace> folder: the package\'s path in the repository plus /<namespace> (e.g. ./kubernetes/apps/observability, ./clusters/main/observability/observability). Required whenever Flux Kustomizations are generated (enabled, or the home-ops layout): the function cannot see the repository. Default: unset.',
+        ),
+      ),
     sourceRef: z
       .strictObject({
         kind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
-        name: dnsSubdomain('sourceRef.name').default('flux-system'),
-        namespace: dnsLabel('sourceRef.namespace').default('flux-system'),
+        name: dnsSubdomain().default('flux-system'),
+        namespace: dnsLabel().default('flux-system'),
       })
       .prefault({})
       .meta(d('Flux source holding the rendered output. Default: GitRepository flux-system/flux-system.')),
-    namespace: dnsLabel('kustomization namespace').default('flux-system').meta(d('Namespace of the Kustomization. Default: flux-system.')),
+    namespace: dnsLabel().default('flux-system').meta(d('Namespace of the Kustomization. Default: flux-system.')),
     substituteFrom: z
       .array(
         z.strictObject({
           kind: z.enum(['ConfigMap', 'Secret']),
-          name: dnsSubdomain('substituteFrom name'),
+          name: dnsSubdomain(),
           optional: z.boolean().optional(),
         }),
       )
@@ -344,41 +306,17 @@ export const fluxSchema = z
   .prefault({})
   .meta(d('How Flux installs the charts.'));
 
-export const grafanaSchema = z
-  .strictObject({
-    datasources: z
-      .strictObject({
-        enabled: z.boolean().default(true).meta(d('Emit Grafana datasource ConfigMaps for the kube-prometheus-stack sidecar. Default: true.')),
-        namespace: dnsLabel('datasources namespace').optional().meta(d('Namespace of the ConfigMaps. Default: spec.namespace.')),
-        label: z.string().min(1).default('grafana_datasource').meta(d('Label the Grafana sidecar watches. Default: grafana_datasource.')),
-        labelValue: z.string().default('1').meta(d('Value of that label. Default: "1".')),
-        uids: z
-          .strictObject({
-            loki: z.string().min(1).max(40).default('loki').meta(d('Default: loki.')),
-            tempo: z.string().min(1).max(40).default('tempo').meta(d('Default: tempo.')),
-            pyroscope: z.string().min(1).max(40).default('pyroscope').meta(d('Default: pyroscope.')),
-            prometheus: z.string().min(1).max(40).default('prometheus').meta(d('UID of your Prometheus datasource, for Tempo service graphs. Default: prometheus.')),
-          })
-          .prefault({})
-          .meta(d('Datasource UIDs, used by the correlations between them.')),
-      })
-      .prefault({})
-      .meta(d('Grafana datasources with trace-to-logs, trace-to-profiles and log-to-trace links.')),
-    dashboards: z
-      .strictObject({
-        enabled: z.boolean().default(false).meta(d('Turn on the dashboards the charts ship. Default: false.')),
-        label: z.string().min(1).default('grafana_dashboard').meta(d('Label the Grafana sidecar watches. Default: grafana_dashboard.')),
-        labelValue: z.string().default('1').meta(d('Default: "1".')),
-      })
-      .prefault({})
-      .meta(d('Chart dashboards.')),
-  })
-  .prefault({})
-  .meta(d('Grafana integration (kube-prometheus-stack sidecars).'));
-
 export const specSchema = z
   .strictObject({
-    namespace: dnsLabel('namespace').default('observability').meta(d('Namespace of every generated object. Default: observability.')),
+    namespace: namespaceSchema,
+    createNamespace: z
+      .boolean()
+      .default(true)
+      .meta(
+        d(
+          'Generate the Namespace spec.namespace, annotated kustomize.toolkit.fluxcd.io/prune: disabled so removing the stack never deletes the namespace and what else lives in it. Not generated when the package already holds a Namespace of that name. Set false when something else creates it. Default: true.',
+        ),
+      ),
     storageClass: z.string().min(1).optional().meta(d('Storage class of every volume unless a component sets its own. Default: the cluster default.')),
     alertmanager: z
       .strictObject({
@@ -391,12 +329,8 @@ export const specSchema = z
     loki: lokiSchema,
     tempo: tempoSchema,
     pyroscope: pyroscopeSchema,
-    monitoring: z
-      .strictObject({
-        serviceMonitors: z.boolean().default(true).meta(d('ServiceMonitors for Loki, Tempo and Pyroscope (needs the prometheus-operator CRDs). Default: true.')),
-      })
-      .prefault({})
-      .meta(d('Self-monitoring.')),
+    collector: collectorSchema,
+    monitoring: monitoringSchema,
     grafana: grafanaSchema,
     output: z
       .strictObject({
@@ -417,7 +351,7 @@ export const configSchema = z
     kind: z.literal(KIND, { error: `must be ${KIND}` }),
     metadata: z
       .looseObject({
-        name: dnsSubdomain('metadata.name').meta(d('Name of the config.')),
+        name: dnsSubdomain().meta(d('Name of the config.')),
         namespace: z.string().optional(),
         annotations: z.record(z.string(), z.string()).optional(),
         labels: z.record(z.string(), z.string()).optional(),

@@ -1,47 +1,24 @@
-// Tempo Distributed: values for the tempo-distributed chart. Facts: ../shared/reference/CHARTS.md §2.1.
+// Tempo Distributed: values for the tempo-distributed chart. Chart keys:
+// https://github.com/grafana-community/helm-charts/blob/main/charts/tempo-distributed/values.yaml
 //
 // Two architectures behind one field:
 //   - chart < 3 (default: grafana 1.61.3, Tempo 2.9): distributors write to ingesters, which
 //     flush blocks to the bucket; a compactor applies retention. No extra infrastructure.
 //   - chart >= 3 (grafana-community, Tempo 3): distributors write to Kafka; block-builders and
 //     live-stores consume it; backend-scheduler/-worker compact. Needs spec.tempo.kafka.
-import { HELM_REPOSITORIES } from '../versions.ts';
-import { toGoDuration } from './formats.ts';
-import type { ChartRef, Resolved } from './resolve.ts';
+import { toGoDuration } from '../common/formats.ts';
 import type { Values } from './merge.ts';
 import { credentials } from './object-storage.ts';
-import { OTLP_GRPC, OTLP_HTTP, traceBackend } from './tempo.ts';
-import type { Spec } from './schema.ts';
-
-/** The grafana repository stopped at 1.61.3; 2.x and 3.x are published by grafana-community. */
-export const COMMUNITY_TEMPO_DISTRIBUTED = 'oci://ghcr.io/grafana-community/helm-charts/tempo-distributed';
-
-export const chartMajor = (version: string) => Number(/^v?(\d+)/.exec(version)?.[1] ?? 0);
-
-/** Tempo 3 (Kafka write path) starts with tempo-distributed chart 3.0.0. */
-export const isKafkaChart = (r: Resolved) => r.spec.tempo.mode === 'Distributed' && chartMajor(r.charts.tempo.version) >= 3;
-
-/** Chart-default replicas of the classic (ingester) architecture, from the 1.61.3 values. */
-export const CLASSIC_REPLICAS = { distributor: 1, ingester: 3, querier: 1, queryFrontend: 1, compactor: 1 } as const;
-export const KAFKA_REPLICAS = { distributor: 1, querier: 1, queryFrontend: 1 } as const;
+import type { Resolved } from './resolve.ts';
+import { OTLP_GRPC, OTLP_HTTP, traceBackend } from './tempo-common.ts';
 
 /** Components that run the tempo binary (they read the config, so they get env and args). */
 const CLASSIC_COMPONENTS = ['distributor', 'ingester', 'compactor', 'querier', 'queryFrontend'];
 
-/**
- * For tempo-distributed >= 2.0.0 without a url override, the grafana-community source: the
- * default grafana OCI repository has no such versions, so the pull would fail.
- */
-export function tempoDistributedSource(ref: ChartRef, sourceKind: Spec['flux']['sourceKind'], urlOverride?: string): ChartRef {
-  if (ref.chart !== 'tempo-distributed' || urlOverride || chartMajor(ref.version) < 2) return ref;
-  const url = sourceKind === 'OCIRepository' ? COMMUNITY_TEMPO_DISTRIBUTED : HELM_REPOSITORIES['grafana-community'];
-  return { ...ref, url, repoName: 'grafana-community' };
-}
-
 export function tempoDistributedValues(r: Resolved): Values {
   const t = r.spec.tempo;
   const os = r.spec.objectStorage!;
-  const kafka = isKafkaChart(r);
+  const kafka = r.tempo.kafka;
   const otlp = (on: boolean, endpoint: string) => (on ? { enabled: true, receiverConfig: { endpoint } } : { enabled: false });
   const values: Values = {
     // Release "tempo" does not contain the chart name, so the chart would call everything
@@ -58,7 +35,7 @@ export function tempoDistributedValues(r: Resolved): Values {
 
 function classicValues(r: Resolved): Values {
   const t = r.spec.tempo;
-  const n = (c: keyof typeof CLASSIC_REPLICAS) => t.replicas[c] ?? CLASSIC_REPLICAS[c];
+  const n = (c: string) => r.tempo.replicas[c] ?? 0;
   const ingesterPersistence: Values = { enabled: true, size: t.storage.size };
   if (r.storageClass.tempo) ingesterPersistence.storageClass = r.storageClass.tempo;
   const out: Values = {
@@ -92,7 +69,7 @@ function classicValues(r: Resolved): Values {
 function kafkaValues(r: Resolved): Values {
   const t = r.spec.tempo;
   const k = t.kafka!;
-  const n = (c: keyof typeof KAFKA_REPLICAS) => t.replicas[c] ?? KAFKA_REPLICAS[c];
+  const n = (c: string) => r.tempo.replicas[c] ?? 0;
   // defaults.extraArgs reach only the Tempo binaries in 3.x (templates/_pod.tpl), not memcached.
   const c = credentials(r.spec.objectStorage!);
   const defaults: Values = { extraEnv: c.env };

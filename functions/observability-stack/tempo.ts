@@ -1,64 +1,13 @@
 // Grafana Tempo: values for the grafana-community tempo chart (2.x, single binary); Distributed
-// mode is in tempo-distributed.ts. Facts: ../shared/reference/CHARTS.md §2.
-import { toGoDuration } from './formats.ts';
+// mode is tempo-distributed.ts, receivers and trace storage both share are tempo-common.ts. Chart keys:
+// https://github.com/grafana-community/helm-charts/blob/main/charts/tempo/values.yaml
+import { toGoDuration } from '../common/formats.ts';
 import type { Resolved } from './resolve.ts';
 import type { Values } from './merge.ts';
-import { credentials, envRef, ENV, s3Endpoint, type ObjectStorage } from './object-storage.ts';
-import { tempoDistributedValues } from './tempo-distributed.ts';
-
-export const OTLP_GRPC = '0.0.0.0:4317';
-export const OTLP_HTTP = '0.0.0.0:4318';
-
-/** Where a switched-off protocol listens: inside the pod only. */
-export const OTLP_GRPC_OFF = '127.0.0.1:4317';
-export const OTLP_HTTP_OFF = '127.0.0.1:4318';
-
-/**
- * OTLP receivers with explicit 0.0.0.0 endpoints: since Tempo 2.7 a receiver without one
- * listens on localhost only. The chart enables both by default and only a null value could
- * delete one, but Flux's server-side apply drops nulls (kustomize-controller#372), so a
- * switched-off protocol is bound to the pod's loopback: nothing outside the pod can reach it.
- */
-export function otlpReceivers(r: Resolved): Values {
-  const o = r.spec.tempo.otlp;
-  return {
-    otlp: {
-      protocols: {
-        grpc: { endpoint: o.grpc ? OTLP_GRPC : OTLP_GRPC_OFF },
-        http: { endpoint: o.http ? OTLP_HTTP : OTLP_HTTP_OFF },
-      },
-    },
-  };
-}
-
-/**
- * Tempo's storage.trace.<backend> block for an object store (the same keys in the tempo and
- * tempo-distributed charts, which pass it verbatim). Credentials are ${VAR} references.
- */
-export function traceBackend(os: ObjectStorage): Values {
-  const bucket = os.buckets.tempo;
-  if (os.type === 's3') {
-    const s3: Values = {
-      bucket,
-      access_key: envRef(ENV.accessKeyId),
-      secret_key: envRef(ENV.secretAccessKey),
-      insecure: os.insecure,
-      forcepathstyle: os.forcePathStyle,
-    };
-    s3.endpoint = s3Endpoint(os);
-    if (os.region) s3.region = os.region;
-    return { s3 };
-  }
-  if (os.type === 'azure') {
-    const azure: Values = { container_name: bucket, storage_account_name: envRef(ENV.accountName), storage_account_key: envRef(ENV.accountKey) };
-    if (os.endpoint) azure.endpoint_suffix = os.endpoint;
-    return { azure };
-  }
-  return { gcs: { bucket_name: bucket } };
-}
+import { credentials } from './object-storage.ts';
+import { otlpReceivers, traceBackend } from './tempo-common.ts';
 
 export function tempoValues(r: Resolved): Values {
-  if (r.spec.tempo.mode === 'Distributed') return tempoDistributedValues(r);
   const t = r.spec.tempo;
   const os = r.spec.objectStorage;
   const persistence: Values = { enabled: true, size: t.storage.size };

@@ -1,35 +1,51 @@
 // observability-stack: ObservabilityConfig -> Flux manifests for Loki, Tempo and Pyroscope.
 // Pure: items in, items and results out.
 import { LOCAL_CONFIG } from '../krm/annotations.ts';
-import { protect } from '../krm/flux-protect.ts';
+import { protect } from '../flux/protect.ts';
 import { Item } from '../krm/item.ts';
-import { replaceOwned, stamp } from '../krm/ownership.ts';
+import { configScope, ownedByRun, replaceOwned, stamp } from '../krm/ownership.ts';
 import { hasErrors, info } from '../krm/results.ts';
 import type { Result } from '../krm/types.ts';
-import { findConfig, parseConfig } from './config.ts';
+import { findConfig } from '../common/config-lookup.ts';
+import { parseConfig } from './config.ts';
 import { generate } from './generate.ts';
+import { unlistedNamespace, withoutUserNamespace } from './namespace.ts';
+import { headerOf } from './provenance.ts';
+import { yieldToUserRoot } from './package-root.ts';
 import { resolve } from './resolve.ts';
 import { validate } from './validate.ts';
+import { checkValues } from './values-check.ts';
 
 export const FN = 'observability-stack';
 
 export function transform(functionConfig: Item | undefined, items: Item[]): { items: Item[]; results: Result[] } {
-  const found = findConfig(functionConfig, items);
+  const found = findConfig(FN, functionConfig, items);
   if (!found.config) return { items, results: found.results };
   const configItem = found.config;
   const parsed = parseConfig(configItem);
   if (!parsed.config) return { items, results: parsed.results };
-  const config = parsed.config;
-  const results = validate(config, configItem.ref, configItem.file);
+  // parse -> resolve -> validate -> generate: validation reads what resolution decided.
+  const resolved = resolve(parsed.config);
+  const results = validate(resolved, configItem.ref, configItem.file);
+  if (!hasErrors(results)) results.push(...checkValues(resolved, configItem.ref, configItem.file));
+  // Ownership is per config: several ObservabilityConfigs may share a package (one kpt step each).
+  const { scope, results: scopeErrors } = configScope(configItem, items.filter((i) => i.kind === configItem.kind));
+  results.push(...scopeErrors);
   if (hasErrors(results)) return { items, results };
 
   const variables = new Set<string>();
-  const generated = generate(resolve(config)).map(({ object, path }) => {
+  const mine = (i: Item) => ownedByRun(i, FN, scope);
+  // The header names the config's file: the package's copy when the functionConfig has no path.
+  const source = configItem.file ? configItem : (items.find((i) => i.key === configItem.key && i.file) ?? configItem);
+  const root = yieldToUserRoot(resolved, withoutUserNamespace(generate(resolved), items, mine), items, mine);
+  results.push(...root.results);
+  const generated = root.generated.map(({ object, path }) => {
     const p = protect(object);
     p.variables.forEach((v) => variables.add(v));
-    return Item.fromObject(stamp(p.object, FN, path));
+    return Item.fromObjectWithHeader(stamp(p.object, FN, path, scope), headerOf(FN, source, p.object));
   });
-  const replaced = replaceOwned(markLocalConfig(items, configItem), generated, FN);
+  results.push(...unlistedNamespace(resolved, items));
+  const replaced = replaceOwned(markLocalConfig(items, configItem), generated, FN, scope);
   results.push(...replaced.results);
   if (hasErrors(results)) return { items, results };
   if (variables.size) {

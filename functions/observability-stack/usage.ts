@@ -1,3 +1,5 @@
+import { docUrl, schemaUrl } from '../common/links.ts';
+
 export const usage = `observability-stack: expand an ObservabilityConfig into Flux manifests for Grafana Loki, Tempo and Pyroscope.
 
 Usage:
@@ -16,7 +18,13 @@ Flags (compatible with kpt-functions based functions):
       --version                print the version
   -h, --help                   print this help
 
-Exit codes: 0 success, 1 the config or input has errors (see results and stderr), 2 bad flags.
-Docs: README.md and docs/observability-stack.md (every config field, output layouts, Grafana).
-Editor schema: schemas/observabilityconfig.v1alpha1.json (# yaml-language-server: $schema=...).
+Exit codes: 0 success, 1 the config or input has errors (see results), 2 bad flags or a directory argument.
+Stderr: one summary line under kpt (which prints the results itself); one line per result under
+kustomize, which ignores results. KRM_STDERR=lines or KRM_STDERR=summary chooses.
+
+Docs: ${docUrl('README.md')}
+      ${docUrl('docs/observability-stack.md')} (every config field, output layouts)
+      ${docUrl('docs/grafana.md')} (Grafana datasources and dashboards in both formats, self-alerts)
+      ${docUrl('docs/sending-data.md')} (the collector: what it collects, OTLP endpoints, profiling annotations)
+Editor schema: # yaml-language-server: $schema=${schemaUrl('observabilityconfig.v1alpha1.json')}
 `;

@@ -1,39 +1,29 @@
 // Checks across fields: combinations the schema alone cannot refuse. Each finding names the
-// field and says what to do.
+// field and says what to do. Reads the resolved config: chart facts (majors, Kafka mode, components
+// and default replicas) are decided once in resolve.ts, never worked out again here.
 import { error, warning } from '../krm/results.ts';
 import type { Result, ResourceRef } from '../krm/types.ts';
-import { CHART_SOURCES } from '../versions.ts';
-import { DEFAULT_REPLICAS, RULER_COMPONENT, SCHEMA_FROM, WRITE_PATH, replicasOf } from './loki-storage.ts';
-import { literalCredentials } from './object-storage.ts';
+import { pinnedVersion } from '../chart-facts.ts';
+import { fluxPathFindings } from './flux-path.ts';
+import { literalCredentials } from './credential-check.ts';
+import { collectorFindings } from './collector-validate.ts';
+import { grafanaFindings } from './grafana-validate.ts';
 import type { ObservabilityConfig } from './schema.ts';
-import { CLASSIC_REPLICAS, KAFKA_REPLICAS, chartMajor } from './tempo-distributed.ts';
+import type { Resolved } from './resolve.ts';
 
 export type Finding = { severity: 'error' | 'warning'; field: string; message: string };
 type Spec = ObservabilityConfig['spec'];
 type Report = (field: string, message: string) => void;
 
-const LOKI_COMPONENTS = {
-  SingleBinary: ['singleBinary'],
-  SimpleScalable: ['read', 'write', 'backend'],
-  Distributed: ['distributor', 'ingester', 'querier', 'queryFrontend', 'queryScheduler', 'indexGateway', 'compactor', 'ruler'],
-} as const;
-
-/** Components a mode cannot run without (0 replicas means no writes, no reads or no retention). */
-const LOKI_REQUIRED = {
-  SingleBinary: ['singleBinary'],
-  SimpleScalable: ['read', 'write', 'backend'],
-  Distributed: ['distributor', 'ingester', 'querier', 'queryFrontend', 'queryScheduler', 'indexGateway', 'compactor'],
-} as const;
-
-export function findings(config: ObservabilityConfig): Finding[] {
-  const s = config.spec;
+export function findings(r: Resolved): Finding[] {
+  const s = r.spec;
   const out: Finding[] = [];
   const err: Report = (field, message) => out.push({ severity: 'error', field, message });
   const warn: Report = (field, message) => out.push({ severity: 'warning', field, message });
 
   if (s.objectStorage && (s.loki.enabled || s.tempo.enabled || s.pyroscope.enabled)) objectStorage(s, err, warn);
-  if (s.loki.enabled) loki(s, err, warn);
-  if (s.tempo.enabled) tempo(s, err, warn);
+  if (s.loki.enabled) loki(r, err, warn);
+  if (s.tempo.enabled) tempo(r, err, warn);
   if (s.pyroscope.enabled && s.pyroscope.mode === 'Microservices' && !s.objectStorage) {
     err('spec.pyroscope.mode', 'Pyroscope Microservices needs object storage: add spec.objectStorage or use mode SingleBinary.');
   }
@@ -42,12 +32,15 @@ export function findings(config: ObservabilityConfig): Finding[] {
       err(path, 'a literal credential would be committed to Git with this config: remove it and give spec.objectStorage.secretRef (a Secret in spec.namespace) instead.');
     }
   }
+  collectorFindings(s, err, warn);
+  grafanaFindings(s, err, warn);
   if (!s.pyroscope.enabled && s.pyroscope.route.hostname) {
     warn('spec.pyroscope.route.hostname', 'Pyroscope is disabled, so no HTTPRoute is generated for this hostname.');
   }
   if (!s.loki.enabled && !s.tempo.enabled && !s.pyroscope.enabled) {
     warn('spec', 'Loki, Tempo and Pyroscope are all disabled: nothing is generated.');
   }
+  for (const f of fluxPathFindings(s)) err(f.field, f.message);
   return out;
 }
 
@@ -69,12 +62,12 @@ function objectStorage(s: Spec, err: Report, warn: Report): void {
   }
   if (os.type === 'gcs') {
     for (const [field, set] of [['endpoint', !!os.endpoint], ['region', !!os.region], ['insecure', os.insecure], ['forcePathStyle', os.forcePathStyle]] as const) {
-      if (set) warn(`spec.objectStorage.${field}`, `${field} does not apply to gcs and is ignored: remove it (GCS is always reached over HTTPS at its global endpoint).`);
+      if (set) warn(`spec.objectStorage.${field}`, `does not apply to gcs and is ignored: remove it (GCS is always reached over HTTPS at its global endpoint).`);
     }
   }
   if (os.type === 'azure') {
     for (const [field, set] of [['region', !!os.region], ['insecure', os.insecure], ['forcePathStyle', os.forcePathStyle]] as const) {
-      if (set) warn(`spec.objectStorage.${field}`, `${field} does not apply to azure and is ignored: remove it (endpoint is the Azure endpoint suffix).`);
+      if (set) warn(`spec.objectStorage.${field}`, `does not apply to azure and is ignored: remove it (endpoint is the Azure endpoint suffix).`);
     }
   }
   // Tempo and Pyroscope treat every top-level prefix of their bucket as a tenant.
@@ -89,8 +82,10 @@ function objectStorage(s: Spec, err: Report, warn: Report): void {
   }
 }
 
-function loki(s: Spec, err: Report, warn: Report): void {
+function loki(r: Resolved, err: Report, warn: Report): void {
+  const s = r.spec;
   const l = s.loki;
+  const facts = r.loki;
   const os = s.objectStorage;
   const mode = l.mode;
   if (mode !== 'SingleBinary' && !os) {
@@ -100,35 +95,35 @@ function loki(s: Spec, err: Report, warn: Report): void {
   if (mode === 'SingleBinary' && single !== undefined && single > 1 && !os) {
     err('spec.loki.replicas.singleBinary', 'more than one single-binary replica needs spec.objectStorage; on a filesystem volume use 1.');
   }
-  const allowed: readonly string[] = LOKI_COMPONENTS[mode];
+  const allowed = Object.keys(facts.defaultReplicas);
   for (const [component, n] of Object.entries(l.replicas)) {
     if (n !== undefined && !allowed.includes(component)) {
       err(`spec.loki.replicas.${component}`, `${component} is not a component of Loki mode ${mode} (its components: ${allowed.join(', ')}).`);
     }
   }
-  for (const component of LOKI_REQUIRED[mode]) {
-    if (replicasOf(mode, l.replicas, component) === 0) {
-      err(`spec.loki.replicas.${component}`, `Loki ${mode} cannot run without a ${component}: give it at least 1 replica (default ${DEFAULT_REPLICAS[mode][component]}).`);
+  for (const component of facts.required) {
+    if (facts.replicas[component] === 0) {
+      err(`spec.loki.replicas.${component}`, `Loki ${mode} cannot run without a ${component}: give it at least 1 replica (default ${facts.defaultReplicas[component]}).`);
     }
   }
-  if (mode === 'Distributed' && l.rules.enabled && replicasOf(mode, l.replicas, RULER_COMPONENT.Distributed) === 0) {
+  if (mode === 'Distributed' && l.rules.enabled && facts.replicas[facts.ruler] === 0) {
     warn('spec.loki.replicas.ruler', 'no ruler replica: the rule ConfigMaps the sidecar loads are never evaluated. Give the ruler 1 replica or set spec.loki.rules.enabled: false.');
   }
-  if (mode === 'Distributed' && replicasOf(mode, l.replicas, 'compactor') > 1) {
+  if (mode === 'Distributed' && (facts.replicas.compactor ?? 0) > 1) {
     warn('spec.loki.replicas.compactor', 'only one compactor is ever active (it applies retention); extra replicas stand by idle. Use 1.');
   }
-  const writer = WRITE_PATH[mode];
-  const writers = replicasOf(mode, l.replicas, writer);
+  const writer = facts.writePath;
+  const writers = facts.replicas[writer] ?? 0;
   if (l.replicationFactor !== undefined && l.replicationFactor > writers) {
     err(
       'spec.loki.replicationFactor',
       `replication factor ${l.replicationFactor} is above the ${writers} ${writer} replica(s): writes would fail. Lower it or raise spec.loki.replicas.${writer}.`,
     );
   }
-  if (l.schemaMigrationDate) schemaMigration(s, err, warn);
+  if (l.schemaMigrationDate) schemaMigration(s, facts.schemaFrom, err, warn);
 }
 
-function schemaMigration(s: Spec, err: Report, warn: Report): void {
+function schemaMigration(s: Spec, schemaFrom: string, err: Report, warn: Report): void {
   const date = s.loki.schemaMigrationDate!;
   const field = 'spec.loki.schemaMigrationDate';
   if (!s.objectStorage) {
@@ -138,8 +133,8 @@ function schemaMigration(s: Spec, err: Report, warn: Report): void {
   const parsed = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
     err(field, `${date} is not a calendar date: give a real day as YYYY-MM-DD.`);
-  } else if (date <= SCHEMA_FROM) {
-    err(field, `must be after ${SCHEMA_FROM}, the start of the filesystem schema period it follows: pick a date after today (UTC), so no stored logs fall into the new period.`);
+  } else if (date <= schemaFrom) {
+    err(field, `must be after ${schemaFrom}, the start of the filesystem schema period it follows: pick a date after today (UTC), so no stored logs fall into the new period.`);
   }
   if (s.loki.mode !== 'SingleBinary') {
     warn(
@@ -150,18 +145,18 @@ function schemaMigration(s: Spec, err: Report, warn: Report): void {
   }
 }
 
-function tempo(s: Spec, err: Report, warn: Report): void {
+function tempo(r: Resolved, err: Report, warn: Report): void {
+  const s = r.spec;
   const t = s.tempo;
-  const distributed = t.mode === 'Distributed';
+  const { distributed, kafka: kafkaChart } = r.tempo;
   if (distributed && !s.objectStorage) {
     err('spec.tempo.mode', 'Tempo Distributed needs object storage: add spec.objectStorage or use mode SingleBinary.');
   }
-  const version = t.chart.version ?? (distributed ? CHART_SOURCES['tempo-distributed'].version : CHART_SOURCES.tempo.version);
-  const kafkaChart = distributed && chartMajor(version) >= 3;
+  const version = r.charts.tempo.version;
   if (kafkaChart && !t.kafka) {
     err(
       'spec.tempo.kafka',
-      `tempo-distributed ${version} runs Tempo 3, whose distributors write to Kafka: add spec.tempo.kafka.address (a Kafka-compatible broker such as Redpanda or Strimzi), or remove spec.tempo.chart.version to use the pinned ${CHART_SOURCES['tempo-distributed'].version} (Tempo 2, no Kafka).`,
+      `tempo-distributed ${version} runs Tempo 3, whose distributors write to Kafka: add spec.tempo.kafka.address (a Kafka-compatible broker such as Redpanda or Strimzi), or remove spec.tempo.chart.version to use the pinned ${pinnedVersion('tempo-distributed')} (Tempo 2, no Kafka).`,
     );
   }
   if (t.kafka && !kafkaChart) {
@@ -172,7 +167,7 @@ function tempo(s: Spec, err: Report, warn: Report): void {
         : 'ignored: Kafka is only used by Tempo Distributed with tempo-distributed 3.x.',
     );
   }
-  const components: readonly string[] = Object.keys(kafkaChart ? KAFKA_REPLICAS : CLASSIC_REPLICAS);
+  const components = Object.keys(r.tempo.defaultReplicas);
   for (const [component, n] of Object.entries(t.replicas)) {
     if (n === undefined) continue;
     if (!distributed) {
@@ -188,6 +183,7 @@ function tempo(s: Spec, err: Report, warn: Report): void {
   }
 }
 
-export function validate(config: ObservabilityConfig, resourceRef: ResourceRef, file?: { path: string; index?: number }): Result[] {
-  return findings(config).map((f) => (f.severity === 'error' ? error : warning)(`${f.field}: ${f.message}`, { resourceRef, file, field: f.field }));
+/** kpt prints `<field>: <message>`, so the field goes in the result only, never again in the message. */
+export function validate(r: Resolved, resourceRef: ResourceRef, file?: { path: string; index?: number }): Result[] {
+  return findings(r).map((f) => (f.severity === 'error' ? error : warning)(f.message, { resourceRef, file, field: f.field }));
 }

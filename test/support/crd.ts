@@ -1,21 +1,18 @@
-// Validation of emitted objects against the vendored upstream CRDs (../shared/reference/crds),
+// Validation of emitted objects against the upstream CRDs of the reference data (`crds/`),
 // with the ajv recipe of FLUX_AND_KRM.md §1.3, closed schemas (§1.2: server-side apply rejects
 // undeclared fields) and hand-written versions of the CEL rules ajv cannot evaluate.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import YAML from 'yaml';
+import { REFERENCE_DIR, reference } from './reference.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv; // CJS default export under NodeNext
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Absolute path of ../shared/reference (beside the repo), or undefined when it is not there. */
+/** The reference data folder (REFERENCE_DIR, see reference.ts), or undefined when it is not there. */
 export function referenceDir(): string | undefined {
-  const dir = resolve(REPO_ROOT, '../shared/reference');
-  return existsSync(dir) ? dir : undefined;
+  return reference();
 }
 
 /** Go RE2's leading `(?i)` (PrometheusRule partial_response_strategy) becomes the JS `i` flag. */
@@ -63,10 +60,12 @@ let crds: Map<string, Map<string, CrdVersion>> | undefined; // "group/Kind" -> s
 
 function index(): Map<string, Map<string, CrdVersion>> {
   if (crds) return crds;
+  // No silent pass: a check reached without the CRDs is a test not wrapped in testWith.
+  const dir = reference('crds');
+  if (!dir) {
+    throw new Error(`missing ${join(REFERENCE_DIR, 'crds')} (set REFERENCE_DIR to the reference data folder); wrap the test in testWith({ reference: ['crds'] })`);
+  }
   crds = new Map();
-  const ref = referenceDir();
-  if (!ref) return crds;
-  const dir = join(ref, 'crds');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const crd = YAML.parse(readFileSync(join(dir, file), 'utf8'));
     if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -185,6 +184,11 @@ export function celChecks(obj: any): string[] {
   }
   if (group === 'kustomize.toolkit.fluxcd.io' && obj.kind === 'Kustomization') kubeConfig();
   if (group === 'gateway.networking.k8s.io' && obj.kind === 'HTTPRoute') httpRoute(spec, err);
+  if (group === 'grafana.integreatly.org' && ['GrafanaDashboard', 'GrafanaFolder'].includes(obj.kind)) {
+    const [uid, ref, plain] = obj.kind === 'GrafanaDashboard' ? ['folderUID', 'folderRef', 'folder'] : ['parentFolderUID', 'parentFolderRef', undefined];
+    if (has(spec, uid) && has(spec, ref)) err('spec', `Only one of ${uid} or ${ref} can be declared at the same time`);
+    if (plain && has(spec, plain) && (has(spec, uid) || has(spec, ref))) err('spec', 'folder field cannot be set when folderUID or folderRef is already declared');
+  }
   return errs;
 }
 

@@ -104,7 +104,8 @@ export function renderRelease(rel: Release, opts: { kubeVersion?: string; apiVer
   const tmp = mkdtempSync(join(tmpdir(), 'okrm-helm-'));
   try {
     const valuesFile = join(tmp, 'values.yaml');
-    writeFileSync(valuesFile, YAML.stringify(rel.values));
+    // JSON, as Flux hands values to Helm: YAML text would let Helm's YAML 1.1 reader turn "yes" into true.
+    writeFileSync(valuesFile, JSON.stringify(rel.values));
     const args = ['template', rel.name, dir, '--namespace', rel.namespace, '--values', valuesFile, '--kube-version', opts.kubeVersion ?? '1.33.0'];
     for (const a of opts.apiVersions ?? CLUSTER_API_VERSIONS) args.push('--api-versions', a);
     const out = execFileSync(helm, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });

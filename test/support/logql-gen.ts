@@ -1,4 +1,4 @@
-// Random LogQL for comparing the fast recognizer with the full checker: queries built
+// Random LogQL for comparing the recognizer with the Lezer-based checker: queries built
 // from the whole grammar (every form of Lezer's LogRangeExpr, all stages, operators and
 // modifiers), with values chosen to hit the edges (keywords as label names, escapes,
 // invalid regexes and durations, signs, exponents), then mutated token by token.
@@ -26,7 +26,7 @@ const VALUES = ['500', '1s', '250ms', '10KB', '1.5MiB', '5m', '-5', '1e3', '2.5'
 const RANGE_OPS = ['count_over_time', 'rate', 'rate_counter', 'bytes_over_time', 'bytes_rate', 'avg_over_time', 'sum_over_time',
   'min_over_time', 'max_over_time', 'stdvar_over_time', 'stddev_over_time', 'quantile_over_time', 'first_over_time',
   'last_over_time', 'absent_over_time', 'Rate', 'foo_over_time'];
-const VECTOR_OPS = ['sum', 'avg', 'count', 'max', 'min', 'stddev', 'stdvar', 'bottomk', 'topk', 'sort', 'sort_desc', 'SUM', 'Topk'];
+const VECTOR_OPS = ['sum', 'avg', 'count', 'max', 'min', 'stddev', 'stdvar', 'bottomk', 'topk', 'sort', 'sort_desc', 'approx_topk', 'SUM', 'Topk'];
 const BIN_OPS = ['+', '-', '*', '/', '%', '^', '==', '!=', '>', '>=', '<', '<=', 'and', 'or', 'unless', 'AND'];
 const FILTERS = ['|=', '!=', '|~', '!~', '|>', '!>'];
 const MATCH = ['=', '!=', '=~', '!~'];
@@ -36,7 +36,7 @@ const SEPARATORS = [' ', ' ', ' ', '', '\n  ', ' # note\n', '\t'];
 export class LogQLGen {
   constructor(private readonly r: () => number) {}
 
-  private pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.r() * xs.length)]; }
+  private pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.r() * xs.length)]!; }
   private chance(p: number): boolean { return this.r() < p; }
   private list(n: number, f: () => string, sep = ', '): string { return Array.from({ length: n }, f).join(sep); }
   private label(): string { return this.chance(0.8) ? this.pick(LABELS.slice(0, 8)) : this.pick(LABELS); }
@@ -94,7 +94,7 @@ export class LogQLGen {
     else if (k === 1) f = `${this.label()} ${this.pick(['=', '!='])} ip(${this.str()})`;
     else if (k === 2) f = `${this.label()}${this.sp()}${this.pick(COMPARE)}${this.sp()}${this.pick(VALUES)}`;
     else f = `${this.label()}${this.pick(MATCH)}${this.str()}`;
-    if (d < 2 && this.chance(0.3)) f += `${this.pick([' and ', ' or ', ', ', ' AND '])}${this.labelFilter(d + 1)}`;
+    if (d < 2 && this.chance(0.3)) f += `${this.pick([' and ', ' or ', ', ', ' AND ', ' ', ''])}${this.labelFilter(d + 1)}`;
     return f;
   }
 
@@ -108,7 +108,8 @@ export class LogQLGen {
       () => s + r(), () => s + r() + o(), () => s + u() + r(), () => s + u() + r() + o(), () => s + p() + r(), () => s + p() + r() + o(),
       () => s + p() + u() + r(), () => s + p() + u() + r() + o(), () => s + r() + p(), () => s + r() + o() + p(), () => s + r() + p() + u(),
       () => s + r() + o() + p() + u(), () => s + r() + u(), () => `(${s})` + r(), () => `(${s + p()})` + r(), () => `(${s + r()})`,
-      () => s + p() + r() + p(),
+      () => s + p() + r() + p(), () => `(${s + p() + u()})` + r(), () => `(${s + u()})` + r() + o(), () => `(${s})` + r() + u(),
+      () => `(${s + r() + p()})`,
     ];
     return this.pick(forms)();
   }
@@ -163,8 +164,8 @@ export class LogQLGen {
     const at = Math.floor(this.r() * toks.length);
     switch (Math.floor(this.r() * 5)) {
       case 0: toks.splice(at, 1); break;
-      case 1: toks.splice(at, 0, toks[at]); break;
-      case 2: if (at + 1 < toks.length) [toks[at], toks[at + 1]] = [toks[at + 1], toks[at]]; break;
+      case 1: toks.splice(at, 0, toks[at]!); break;
+      case 2: if (at + 1 < toks.length) [toks[at], toks[at + 1]] = [toks[at + 1]!, toks[at]!]; break;
       case 3: toks.splice(at, 0, this.pick([' ', '(', ')', ',', '|', '{', '}', '[5m]', ' or ', ' by (a) ', '"x"', '1', '#', '-', 'json', '\n']));
       default: {
         const s = toks.join('');

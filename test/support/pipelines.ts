@@ -13,10 +13,16 @@ import { ROOT, bundle } from './fn.ts';
 export { ROOT, bundle };
 export const CI = process.env.CI === 'true';
 export const SHIM_DIR = join(ROOT, 'scripts', 'docker-shim');
-export const REGISTRY = 'ghcr.io/observability-krm';
+/** Where `npm run image` tags local builds: never the published name, which a local build would shadow. */
+export const REGISTRY = 'localhost/observability-krm';
+export const LOCAL_TAG = 'dev';
+/** The release's images (example Kptfiles and docs name them; the release workflow pushes them). */
+export const PUBLISHED_REGISTRY = 'ghcr.io/observability-krm';
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 export const VERSION: string = pkg.version;
-export const imageRef = (fn: string) => `${REGISTRY}/${fn}:${VERSION}`;
+/** The local build of a function's image, the one tests run. */
+export const imageRef = (fn: string) => `${REGISTRY}/${fn}:${LOCAL_TAG}`;
+export const publishedRef = (fn: string) => `${PUBLISHED_REGISTRY}/${fn}:${VERSION}`;
 export const FN = 'observability-stack';
 
 export interface Ran {
@@ -144,7 +150,7 @@ function withLock<T>(body: () => T): T {
 }
 
 /**
- * Makes sure `ghcr.io/observability-krm/<fn>:<version>` exists locally and carries the current
+ * Makes sure `localhost/observability-krm/<fn>:dev` exists locally and carries the current
  * dist bundle. `.ci/run` builds the images before `npm test`; this only builds when one is missing
  * or stale, one test process at a time (the lock), and never pulls.
  */
@@ -270,10 +276,23 @@ export const exampleDirs = (): string[] =>
  */
 export function useExec(dir: string): void {
   const file = join(dir, 'Kptfile');
-  const re = new RegExp(`^(\\s*(?:- )?)image: ${REGISTRY.replace(/[.]/g, '\\.')}/([a-z0-9-]+):\\S+$`, 'gm');
+  const re = new RegExp(`^(\\s*(?:- )?)image: (?:${[REGISTRY, PUBLISHED_REGISTRY].map((r) => r.replace(/[.]/g, '\\.')).join('|')})/([a-z0-9-]+):\\S+$`, 'gm');
   const text = readFileSync(file, 'utf8');
   const out = text.replace(re, (_, lead: string, fn: string) => `${lead}exec: ${bundle(fn)}`);
   if (out === text) throw new Error(`${file}: no mutator image of ours to replace`);
+  writeFileSync(file, out);
+}
+
+/**
+ * Rewrites a package's Kptfile so every published image of ours names the local build instead
+ * (`npm run image`): examples keep the release's refs, tests run what this checkout built.
+ */
+export function useLocalImages(dir: string): void {
+  const file = join(dir, 'Kptfile');
+  const re = new RegExp(`^(\\s*(?:- )?)image: ${PUBLISHED_REGISTRY.replace(/[.]/g, '\\.')}/([a-z0-9-]+):\\S+$`, 'gm');
+  const text = readFileSync(file, 'utf8');
+  const out = text.replace(re, (_, lead: string, fn: string) => `${lead}image: ${imageRef(fn)}`);
+  if (out === text) throw new Error(`${file}: no published image of ours to replace`);
   writeFileSync(file, out);
 }
 

@@ -1,0 +1,119 @@
+// Generates functions/observability-stack/chart-keys.generated.ts: for each chart the stack
+// deploys, at its pinned version (functions/versions.ts), the tree of value keys its values.yaml
+// has, with the keys of the subcharts the values reach (loki's minio, rollout_operator, ...).
+// The charts come from the reference data (REFERENCE_DIR): charts/<chart>-<version>/values.yaml,
+// and each subchart's values.yaml inside the complete chart (charts-src/.../charts/<name>/).
+//   npm run chart-keys             write the file
+//   npm run chart-keys -- --check  exit 1 when the committed file is stale
+// The freshness test imports chartKeysSource() and compares it with the committed file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import YAML from 'yaml';
+import { FREE_FORM_KEYS, TEMPLATE_ONLY_KEYS, VERBATIM_BLOCKS, type KeyTree } from '../functions/observability-stack/chart-keys.ts';
+import { CHART_SOURCES } from '../functions/versions.ts';
+import { mustReference, reference } from '../test/support/reference.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const OUTPUT = 'functions/observability-stack/chart-keys.generated.ts';
+/** The charts the stack deploys, each with a spec.<system>.values. */
+const INDEXED_CHARTS = ['loki', 'tempo', 'tempo-distributed', 'pyroscope', 'alloy'] as const;
+
+/** Reference paths the generator reads, for the test's needs (charts-src holds every chart whole). */
+export const referenceNeeds = () => INDEXED_CHARTS.map((c) => `charts-src/${c}-${CHART_SOURCES[c].version}`);
+
+type Tree = Exclude<KeyTree, 0 | 1 | [] | [KeyTree]>;
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isTree = (t: KeyTree | undefined): t is Tree => !!t && typeof t === 'object' && !Array.isArray(t);
+
+/** The key tree of a values document. */
+function treeOf(v: unknown): KeyTree {
+  if (v === null || v === undefined) return 1; // a null default says nothing about what goes there
+  if (Array.isArray(v)) return isMap(v[0]) ? [treeOf(v[0])] : [];
+  if (!isMap(v)) return 0;
+  if (!Object.keys(v).length) return 1; // `{}`: a mapping for the user to fill (podAnnotations, autoscaling.behavior)
+  const out: Tree = {};
+  for (const k of Object.keys(v).sort()) out[k] = FREE_FORM_KEYS.has(k) ? 1 : treeOf(v[k]);
+  return out;
+}
+
+/** Both trees' keys: a subchart's own keys and what the parent's values.yaml sets for it. */
+function union(a: KeyTree, b: KeyTree | undefined): KeyTree {
+  if (b === undefined || a === 1 || b === 1) return b === undefined ? a : 1;
+  if (!isTree(a) || !isTree(b)) return isTree(a) ? a : b;
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = k in out ? union(out[k]!, v) : v;
+  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1)));
+}
+
+/** Mark a dotted pattern free (`*`: every key there, and any other). */
+function markFree(tree: Tree, parts: string[]): void {
+  const [head, ...rest] = parts;
+  const targets = head === '*' ? [...Object.keys(tree), '*'] : [head!];
+  for (const t of targets) {
+    if (!rest.length) tree[t] = 1;
+    else {
+      if (tree[t] === 1 || Array.isArray(tree[t])) continue;
+      if (!isTree(tree[t])) tree[t] = {};
+      markFree(tree[t] as Tree, rest);
+    }
+  }
+}
+
+const readYaml = (...parts: string[]) => YAML.parse(readFileSync(mustReference(...parts), 'utf8'));
+/** A chart's values.yaml: the values file of charts/ when there is one, else the complete chart's (the same file). */
+const chartValues = (dir: string) => (reference('charts', dir, 'values.yaml') ? readYaml('charts', dir, 'values.yaml') : readYaml('charts-src', dir, 'values.yaml'));
+/** A subchart's values.yaml; a subchart without one (alloy's crds) has no keys of its own. */
+const subchartValues = (dir: string, name: string) =>
+  reference('charts-src', dir, 'charts', name, 'Chart.yaml') && !reference('charts-src', dir, 'charts', name, 'values.yaml') ? {} : readYaml('charts-src', dir, 'charts', name, 'values.yaml');
+
+/** The key tree of one pinned chart. */
+function chartTree(chart: (typeof INDEXED_CHARTS)[number]): KeyTree {
+  const dir = `${chart}-${CHART_SOURCES[chart].version}`;
+  const meta = readYaml('charts-src', dir, 'Chart.yaml');
+  const tree = treeOf(chartValues(dir) ?? {}) as Tree;
+  for (const dep of (meta.dependencies ?? []) as { name: string; alias?: string }[]) {
+    const key = dep.alias ?? dep.name;
+    tree[key] = union(treeOf(subchartValues(dir, dep.name) ?? {}), tree[key]);
+  }
+  for (const p of [...(VERBATIM_BLOCKS[chart] ?? []), ...(TEMPLATE_ONLY_KEYS[chart] ?? [])]) markFree(tree, p.split('.'));
+  return tree;
+}
+
+/** The generated file's text. */
+export function chartKeysSource(): string {
+  const lines = [
+    `// Generated by \`npm run chart-keys\` (scripts/gen-chart-keys.ts) from the pinned charts' values.yaml: do not edit.`,
+    '// The value keys of each chart (KeyTree in chart-key-tree.ts): 0 a value, 1 free-form, {} a mapping, [t] a list of t.',
+    "import type { KeyTree } from './chart-key-tree.ts';",
+    '',
+    'export const CHART_KEYS: Record<string, KeyTree> = {',
+  ];
+  for (const chart of INDEXED_CHARTS) {
+    lines.push(`  '${chart}-${CHART_SOURCES[chart].version}': {`);
+    for (const [k, v] of Object.entries(chartTree(chart) as Tree)) lines.push(`    ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+    lines.push('  },');
+  }
+  lines.push('};', '');
+  return lines.join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const text = chartKeysSource();
+  const file = join(ROOT, OUTPUT);
+  if (process.argv.includes('--check')) {
+    let old = '';
+    try {
+      old = readFileSync(file, 'utf8');
+    } catch {
+      /* missing: stale */
+    }
+    if (old !== text) {
+      console.error(`${OUTPUT} is stale: run npm run chart-keys`);
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(file, text);
+    console.log(`wrote ${OUTPUT} (${text.length} bytes)`);
+  }
+}
