@@ -166,7 +166,13 @@ export function lokiRulesList(groups) {
         groups: Array.from({ length: n }, (_, g) => ({
           name: `app-${r}-group-${g}`,
           rules: [
-            { alert: `App${r}Errors${g}`, expr: `sum by (pod) (count_over_time({app="app-${r}"} |~ "error" [5m])) > ${g}`, for: '5m', labels: { severity: 'warning' }, annotations: { summary: '{{ $labels.pod }} logs errors' } },
+            {
+              alert: `App${r}Errors${g}`,
+              expr: `sum by (pod) (count_over_time({app="app-${r}"} |~ "error" [5m])) > ${g}`,
+              for: '5m',
+              labels: { severity: 'warning' },
+              annotations: { summary: '{{ $labels.pod }} logs errors' },
+            },
             { record: `app:lines:rate5m:${r}_${g}`, expr: `sum by (app) (rate({app="app-${r}"} | json | level="error" [5m]))` },
           ],
         })),
@@ -179,9 +185,20 @@ export function lokiRulesList(groups) {
 
 function entry(text) {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  return body.split('\n').map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n') + '\n';
+  return (
+    body
+      .split('\n')
+      .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
+      .join('\n') + '\n'
+  );
 }
 
 function indent(text) {
-  return text.replace(/\n$/, '').split('\n').map((l) => (l ? `  ${l}` : l)).join('\n') + '\n';
+  return (
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n') + '\n'
+  );
 }

@@ -109,8 +109,18 @@ if (want('cold-start')) {
     () => ok(run(fnArgs('observability-stack'), input), 'observability-stack').ms,
     () => run(copy, input).ms,
   );
-  const cpu = pairs(quick ? 2 : 10, () => run(fnArgs('observability-stack'), input, { usage: true }).cpuMs, () => run(copy, input, { usage: true }).cpuMs);
-  report('cold start', '<= 1.5x', 1.5, m, `quickstart config: ${ms(m.subject.median)} vs bare node copying stdin ${ms(m.floor.median)}; CPU time ratio ${f2(cpu.ratio.median)}`);
+  const cpu = pairs(
+    quick ? 2 : 10,
+    () => run(fnArgs('observability-stack'), input, { usage: true }).cpuMs,
+    () => run(copy, input, { usage: true }).cpuMs,
+  );
+  report(
+    'cold start',
+    '<= 1.5x',
+    1.5,
+    m,
+    `quickstart config: ${ms(m.subject.median)} vs bare node copying stdin ${ms(m.floor.median)}; CPU time ratio ${f2(cpu.ratio.median)}`,
+  );
 }
 
 let p5;
@@ -155,10 +165,17 @@ if (want('growth') || want('memory')) {
   if (want('memory')) {
     const bytes = Buffer.byteLength(big);
     const rss = [];
-    for (let i = 0; i < bigRuns; i++) rss.push(ok(run(fnArgs('observability-stack'), big, { usage: true }), 'observability-stack on 10,000 resources').maxRSSKiB * 1024);
+    for (let i = 0; i < bigRuns; i++)
+      rss.push(ok(run(fnArgs('observability-stack'), big, { usage: true }), 'observability-stack on 10,000 resources').maxRSSKiB * 1024);
     const r = stats(rss.map((x) => x / bytes));
-    const naive = quick ? '' : `; yaml round trip ${f2(run([join(root, 'bench/roundtrip.cjs')], big, { usage: true }).maxRSSKiB * 1024 / bytes)}x`;
-    report('memory', '<= 40x', 40, { ratio: r }, `peak RSS on 10,000 resources (${(bytes / 1e6).toFixed(1)} MB): ${(stats(rss).median / 2 ** 20).toFixed(0)} MiB${naive}`);
+    const naive = quick ? '' : `; yaml round trip ${f2((run([join(root, 'bench/roundtrip.cjs')], big, { usage: true }).maxRSSKiB * 1024) / bytes)}x`;
+    report(
+      'memory',
+      '<= 40x',
+      40,
+      { ratio: r },
+      `peak RSS on 10,000 resources (${(bytes / 1e6).toFixed(1)} MB): ${(stats(rss).median / 2 ** 20).toFixed(0)} MiB${naive}`,
+    );
   }
 }
 
@@ -203,6 +220,8 @@ function imageSize() {
     const b = size(base);
     out.push(img && b ? `${fn} layer ${img - b} bytes` : `${fn}: no image ${ref} or base ${base} (npm run image)`);
   }
-  const bundles = ['observability-stack', 'loki-rules'].filter((fn) => existsSync(bundle(fn))).map((fn) => `${fn}.cjs ${readFileSync(bundle(fn)).length} bytes`);
+  const bundles = ['observability-stack', 'loki-rules']
+    .filter((fn) => existsSync(bundle(fn)))
+    .map((fn) => `${fn}.cjs ${readFileSync(bundle(fn)).length} bytes`);
   return `${out.join(', ')}; bundles: ${bundles.join(', ')}`;
 }

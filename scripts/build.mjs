@@ -126,7 +126,12 @@ function sampleInput(fn) {
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'apps', labels: { app: 'web' }, annotations: { 'config.kubernetes.io/path': 'apps/web.yaml', 'config.kubernetes.io/index': '0' } },
+      metadata: {
+        name: 'web',
+        namespace: 'apps',
+        labels: { app: 'web' },
+        annotations: { 'config.kubernetes.io/path': 'apps/web.yaml', 'config.kubernetes.io/index': '0' },
+      },
       spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27', args: ['--port', '8080'] }] } } },
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'apps', annotations: {} }, data: { 'app.yaml': 'a: 1\nb: [x]\n' } },

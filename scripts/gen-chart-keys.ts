@@ -62,10 +62,13 @@ function markFree(tree: Tree, parts: string[]): void {
 
 const readYaml = (...parts: string[]) => YAML.parse(readFileSync(mustReference(...parts), 'utf8'));
 /** A chart's values.yaml: the values file of charts/ when there is one, else the complete chart's (the same file). */
-const chartValues = (dir: string) => (reference('charts', dir, 'values.yaml') ? readYaml('charts', dir, 'values.yaml') : readYaml('charts-src', dir, 'values.yaml'));
+const chartValues = (dir: string) =>
+  reference('charts', dir, 'values.yaml') ? readYaml('charts', dir, 'values.yaml') : readYaml('charts-src', dir, 'values.yaml');
 /** A subchart's values.yaml; a subchart without one (alloy's crds) has no keys of its own. */
 const subchartValues = (dir: string, name: string) =>
-  reference('charts-src', dir, 'charts', name, 'Chart.yaml') && !reference('charts-src', dir, 'charts', name, 'values.yaml') ? {} : readYaml('charts-src', dir, 'charts', name, 'values.yaml');
+  reference('charts-src', dir, 'charts', name, 'Chart.yaml') && !reference('charts-src', dir, 'charts', name, 'values.yaml')
+    ? {}
+    : readYaml('charts-src', dir, 'charts', name, 'values.yaml');
 
 /** The key tree of one pinned chart. */
 function chartTree(chart: (typeof INDEXED_CHARTS)[number]): KeyTree {

@@ -107,7 +107,21 @@ function openAPIRoot(js: Schema): Schema {
   return root;
 }
 
-const UNSUPPORTED = ['$ref', 'definitions', '$defs', 'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', 'patternProperties', 'dependencies', 'uniqueItems'];
+const UNSUPPORTED = [
+  '$ref',
+  'definitions',
+  '$defs',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'patternProperties',
+  'dependencies',
+  'uniqueItems',
+];
 
 /**
  * JSON Schema (draft-07, from zod) to the OpenAPI v3 subset of a structural schema: no `$schema`,
@@ -138,7 +152,11 @@ export function structural(node: Schema, at: string): Schema {
 export function re2Pattern(pattern: string, at: string, node: Schema): Schema {
   const length = /^\^\(\?=\.\{(\d+),(\d+)\}\$\)/.exec(pattern); // ^(?=.{1,253}$)…: a length check
   if (length) {
-    return { pattern: '^' + pattern.slice(length[0].length), minLength: Math.max(Number(length[1]), node.minLength ?? 0), maxLength: Math.min(Number(length[2]), node.maxLength ?? Infinity) };
+    return {
+      pattern: '^' + pattern.slice(length[0].length),
+      minLength: Math.max(Number(length[1]), node.minLength ?? 0),
+      maxLength: Math.min(Number(length[2]), node.maxLength ?? Infinity),
+    };
   }
   const nonEmpty = /^\^\(\?=\\d\)/.exec(pattern); // ^(?=\d)(…)?(…)?$: "not empty", the groups start with a digit
   if (nonEmpty) return { pattern: '^' + pattern.slice(nonEmpty[0].length), minLength: Math.max(1, node.minLength ?? 0) };
@@ -182,7 +200,7 @@ function row(node: Schema, field: string, required: boolean): Row {
   const description = (m ? m[1]! : text).trim();
   const prose = m?.[2];
   const hasValue = node.default !== undefined && !(typeof node.default === 'object' && Object.keys(node.default).length === 0);
-  const def = hasValue ? '`' + show(node.default) + '`' : prose ?? (required ? 'required' : '');
+  const def = hasValue ? '`' + show(node.default) + '`' : (prose ?? (required ? 'required' : ''));
   return { field, type: typeOf(node), default: def, description };
 }
 

@@ -42,14 +42,14 @@ function run(cmd, args, { capture = false, env } = {}) {
 const works = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
 const bundles = () =>
-  existsSync(dist) ? readdirSync(dist).filter((f) => f.endsWith('.cjs')).map((f) => f.slice(0, -4)) : [];
-const sources = existsSync(fnDir)
-  ? readdirSync(fnDir).filter((d) => existsSync(join(fnDir, d, 'main.ts')))
-  : [];
+  existsSync(dist)
+    ? readdirSync(dist)
+        .filter((f) => f.endsWith('.cjs'))
+        .map((f) => f.slice(0, -4))
+    : [];
+const sources = existsSync(fnDir) ? readdirSync(fnDir).filter((d) => existsSync(join(fnDir, d, 'main.ts'))) : [];
 const mtime = (p) => statSync(p).mtimeMs;
-const newestSource = existsSync(fnDir)
-  ? Math.max(0, ...readdirSync(fnDir, { recursive: true }).map((f) => mtime(join(fnDir, f))))
-  : 0;
+const newestSource = existsSync(fnDir) ? Math.max(0, ...readdirSync(fnDir, { recursive: true }).map((f) => mtime(join(fnDir, f)))) : 0;
 
 // 1. Bundles: (re)build when one is missing or older than the sources, so an image never
 //    ships a stale bundle.
@@ -64,13 +64,11 @@ if (stale && sources.length) run(process.execPath, [join(root, 'scripts/build.mj
 const have = bundles();
 const selected = requested.length ? requested : have;
 const missing = selected.filter((fn) => !have.includes(fn));
-if (missing.length)
-  fail(`no bundle for ${missing.map((fn) => `dist/${fn}.cjs`).join(', ')} (is functions/<fn>/main.ts there?)`);
+if (missing.length) fail(`no bundle for ${missing.map((fn) => `dist/${fn}.cjs`).join(', ')} (is functions/<fn>/main.ts there?)`);
 if (!selected.length) fail('no bundles in dist/ (npm run build produced nothing)');
 
 // 2. Engine: a working Docker engine if there is one (a docker client alone is not enough).
-const engine =
-  process.env.CONTAINER_ENGINE || (works('docker', ['info']) ? 'docker' : 'podman');
+const engine = process.env.CONTAINER_ENGINE || (works('docker', ['info']) ? 'docker' : 'podman');
 if (!works(engine, ['--version'])) fail(`${engine} not found (CI: run .ci/setup-podman.sh)`);
 
 // 3. Base image: the local one is built from the host's node unless BASE_IMAGE is given.
@@ -89,11 +87,7 @@ for (const fn of selected) {
   const ref = `${registry}/${fn}:${tag}`;
   const args = { BASE_IMAGE: base, FUNCTION: fn, VERSION: pkg.version, DESCRIPTION: `KRM function ${fn} (${pkg.name})` };
   if (source) args.SOURCE = source;
-  run(engine, [
-    'build', '-f', join(root, 'Dockerfile'), '-t', ref,
-    ...Object.entries(args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
-    root,
-  ]);
+  run(engine, ['build', '-f', join(root, 'Dockerfile'), '-t', ref, ...Object.entries(args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), root]);
   const img = size(ref);
   const baseSize = size(base);
   console.error(`image: ${ref} function layer ${img - baseSize} bytes (image ${img}, base ${baseSize})`);

@@ -26,9 +26,12 @@ export function renderExec(dir) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const dirs = process.argv.length > 2
-    ? process.argv.slice(2).map((d) => resolve(d))
-    : readdirSync(join(root, 'examples')).map((d) => join(root, 'examples', d)).filter((d) => existsSync(join(d, 'Kptfile')));
+  const dirs =
+    process.argv.length > 2
+      ? process.argv.slice(2).map((d) => resolve(d))
+      : readdirSync(join(root, 'examples'))
+          .map((d) => join(root, 'examples', d))
+          .filter((d) => existsSync(join(d, 'Kptfile')));
   for (const d of dirs) {
     renderExec(d);
     console.log(`rendered ${d}`);

@@ -98,7 +98,7 @@ test('the import scanner sees every statement form, type-only and multi-line inc
     "import './h.ts';",
     "// import x from './commented.ts';",
     "/* import y from './block.ts'; */",
-    "const s = 'import z from \"./not-a-statement.ts\"';",
+    'const s = \'import z from "./not-a-statement.ts"\';',
   ].join('\n');
   t.deepEqual(specifiers(text), ['./a.ts', './b.ts', './c.ts', './e.ts', './f.ts', './g.ts', './h.ts']);
 });
@@ -146,7 +146,10 @@ test('shared modules import only the layers below them (krm < flux < common)', (
 
 test(`no source file in functions/ is over ${MAX_LINES} lines`, (t) => {
   const long = sources.map((f) => [rel(f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > MAX_LINES);
-  t.deepEqual(long.map(([f, n]) => `${f}: ${n} lines`), []);
+  t.deepEqual(
+    long.map(([f, n]) => `${f}: ${n} lines`),
+    [],
+  );
 });
 
 /** Files that exist only beside the repository (the upstream reference data), never in it. */

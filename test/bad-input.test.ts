@@ -73,7 +73,10 @@ for (const [title, spec, field, message] of cases) {
     t.truthy(hit, `an error on ${field}; got ${JSON.stringify(errors.map((r: any) => [r.field?.path, r.message]))}`);
     t.regex(hit.message, message);
     // kpt prints `<field>: <message>`: the path is said once, in the field.
-    t.false(errors.some((r: any) => r.field?.path && r.message.includes(`${r.field.path} `)), 'no message repeats its field path');
+    t.false(
+      errors.some((r: any) => r.field?.path && r.message.includes(`${r.field.path} `)),
+      'no message repeats its field path',
+    );
     t.like(hit.resourceRef, { kind: 'ObservabilityConfig', name: 'observability' });
     t.deepEqual(run.list.items, [cfg, bystander], 'every input item comes back unchanged, nothing generated');
     // kpt prints the results itself: stderr only sums them up (test/stderr.test.ts: kustomize gets every line).
@@ -85,7 +88,11 @@ for (const [title, spec, field, message] of cases) {
 const wholeObject: [string, object, RegExp][] = [
   ['wrong apiVersion', { ...config(), apiVersion: 'observability.krm.dev/v1beta1' }, /^must be one of "observability.krm.dev\/v1alpha1"/],
   ['missing metadata.name', { ...config(), metadata: {} }, /^is required \(a string\)/],
-  ['functionConfig is a ConfigMap with data', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { namespace: 'x' } }, /functionConfig is a ConfigMap/],
+  [
+    'functionConfig is a ConfigMap with data',
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { namespace: 'x' } },
+    /functionConfig is a ConfigMap/,
+  ],
   ['functionConfig of an unrelated kind', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }, /takes an ObservabilityConfig/],
 ];
 
@@ -93,7 +100,10 @@ for (const [title, fc, message] of wholeObject) {
   test(`bad config: ${title}`, (t) => {
     const run = runFn('observability-stack', resourceList([bystander], fc));
     t.is(run.code, 1);
-    t.true(run.list.results.some((r: any) => r.severity === 'error' && message.test(r.message)), JSON.stringify(run.list.results));
+    t.true(
+      run.list.results.some((r: any) => r.severity === 'error' && message.test(r.message)),
+      JSON.stringify(run.list.results),
+    );
     t.deepEqual(run.list.items, [bystander]);
     t.notRegex(run.stderr, /\n\s+at /);
   });
@@ -112,12 +122,18 @@ test('a misspelt kind is named, with the kind it is close to', (t) => {
   t.is(run.code, 1);
   const [r] = run.list.results;
   t.regex(r.message, /did you mean kind: ObservabilityConfig/);
-  t.like(r, { resourceRef: { kind: 'ObservabilityConf', name: 'observability' }, field: { path: 'kind', currentValue: 'ObservabilityConf', proposedValue: 'ObservabilityConfig' } });
+  t.like(r, {
+    resourceRef: { kind: 'ObservabilityConf', name: 'observability' },
+    field: { path: 'kind', currentValue: 'ObservabilityConf', proposedValue: 'ObservabilityConfig' },
+  });
   t.deepEqual(run.list.items, [near, bystander]);
   const far = runFn('observability-stack', resourceList([bystander]));
   t.regex(far.list.results[0].message, /^no ObservabilityConfig found: give one/, 'nothing close: the plain message');
   const fc = runFn('observability-stack', resourceList([bystander], near));
-  t.like(fc.list.results[0], { message: 'must be one of "ObservabilityConfig"; got "ObservabilityConf": did you mean "ObservabilityConfig"?', field: { path: 'kind' } });
+  t.like(fc.list.results[0], {
+    message: 'must be one of "ObservabilityConfig"; got "ObservabilityConf": did you mean "ObservabilityConfig"?',
+    field: { path: 'kind' },
+  });
 });
 
 test('two different ObservabilityConfigs and no functionConfig to choose', (t) => {
@@ -178,8 +194,12 @@ test('valid JSON input is accepted (JSON is YAML) and answered in block YAML', (
 });
 
 test('a YAML alias bomb is refused with a clear error, not exhausted memory', (t) => {
-  let doc = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: bomb}\n  data:\n    a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-  for (let i = 1; i < 10; i++) doc += `    a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
+  let doc =
+    'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: bomb}\n  data:\n    a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  for (let i = 1; i < 10; i++)
+    doc += `    a${i}: &a${i} [${Array(9)
+      .fill(`*a${i - 1}`)
+      .join(',')}]\n`;
   const run = runFn('observability-stack', doc);
   t.not(run.code, 0);
   // The output echoes the bomb, which a YAML parser refuses to expand: read the results as text.

@@ -115,7 +115,16 @@ withRef('chart versions differ: removed keys are reported for the newer chart on
 });
 
 withRef('list elements are checked against the first default element', (t) => {
-  const hosts = { gateway: { ingress: { hosts: [{ host: 'loki.example.com', paths: [] }, { host: 'x', path: '/' }] } } };
+  const hosts = {
+    gateway: {
+      ingress: {
+        hosts: [
+          { host: 'loki.example.com', paths: [] },
+          { host: 'x', path: '/' },
+        ],
+      },
+    },
+  };
   t.deepEqual(unknownValueKeys('loki-18.11.0', hosts), ['gateway.ingress.hosts[1].path']);
   // An empty default list gives nothing to compare with, so elements are accepted.
   t.deepEqual(unknownValueKeys('loki-18.11.0', { loki: { tenants: [{ name: 'a', anything: true }] } }), []);
@@ -125,8 +134,11 @@ withRef('keys below a scalar default are unknown; below free-form maps anything 
   t.deepEqual(unknownValueKeys('tempo-2.2.4', { tempo: { retention: { days: 14 } } }), ['tempo.retention.days']);
   t.deepEqual(unknownValueKeys('tempo-2.2.4', { nodeSelector: { 'kubernetes.io/os': 'linux' }, tolerations: [{ key: 'k' }] }), []);
   t.deepEqual(unknownValueKeys('tempo-2.2.4', { tempo: { metricsGenerator: { enabled: true, processorr: {} } } }), ['tempo.metricsGenerator.processorr']);
-  t.deepEqual(unknownValueKeys('tempo-distributed-3.3.0', { queryFrontend: { config: { search: { bogus: 1 } } } }), ['queryFrontend.config.search.bogus'],
-    'component config blocks of tempo-distributed are read key by key, not verbatim');
+  t.deepEqual(
+    unknownValueKeys('tempo-distributed-3.3.0', { queryFrontend: { config: { search: { bogus: 1 } } } }),
+    ['queryFrontend.config.search.bogus'],
+    'component config blocks of tempo-distributed are read key by key, not verbatim',
+  );
 });
 
 withRef('allowances extend the accepted paths', (t) => {
@@ -141,9 +153,9 @@ withRef('allowances extend the accepted paths', (t) => {
 const chartValues = (dir: string) => YAML.parse(readFileSync(mustReference('charts', dir, 'values.yaml'), 'utf8'));
 const has = (values: any, path: string[]): boolean =>
   path.length === 0 ||
-  (values !== null && typeof values === 'object' && (path[0] === '*'
-    ? Object.values(values).some((v) => has(v, path.slice(1)))
-    : path[0] in values && has(values[path[0]], path.slice(1))));
+  (values !== null &&
+    typeof values === 'object' &&
+    (path[0] === '*' ? Object.values(values).some((v) => has(v, path.slice(1))) : path[0] in values && has(values[path[0]], path.slice(1))));
 
 withRef('VERBATIM_BLOCKS name real chart keys; TEMPLATE_ONLY_KEYS are absent from values.yaml', (t) => {
   // Guards the constants against typos: an entry that matches nothing real would hide nothing
@@ -159,7 +171,10 @@ withRef('VERBATIM_BLOCKS name real chart keys; TEMPLATE_ONLY_KEYS are absent fro
   for (const [chart, dirs] of Object.entries(versions)) {
     const all = dirs.map(chartValues);
     for (const entry of VERBATIM_BLOCKS[chart])
-      t.true(all.some((v) => has(v, entry.split('.'))), `${chart}: verbatim block ${entry} is in no values.yaml`);
+      t.true(
+        all.some((v) => has(v, entry.split('.'))),
+        `${chart}: verbatim block ${entry} is in no values.yaml`,
+      );
     for (const entry of TEMPLATE_ONLY_KEYS[chart]) {
       const parts = entry.split('.');
       t.false(has(all[0], parts), `${chart}: ${entry} is in ${dirs[0]} values.yaml, so it is not template-only`);

@@ -18,17 +18,18 @@ import { ROOT } from './support/fn.ts';
 const CASES = 'alloy/syntax-cases';
 const UPSTREAM = ['alloy/k8s-monitoring-4.4.0', 'alloy/pyroscope-2.2.1'];
 
-testWith({ reference: [CASES] }, 'syntax-cases: the checker gives Alloy\'s own errors (first syntax error; all loader errors)', (t) => {
+testWith({ reference: [CASES] }, "syntax-cases: the checker gives Alloy's own errors (first syntax error; all loader errors)", (t) => {
   const dir = reference(CASES)!;
   const expected = readFileSync(join(dir, 'expected.txt'), 'utf8');
   const files = readdirSync(dir).filter((f) => f.endsWith('.alloy'));
   t.true(files.length >= 6);
   for (const f of files) {
-    const want = expected
-      .split(/^\$ /m)
-      .find((block) => new RegExp(`^alloy-syntax-check -q ${f.replace('.', '\\.')}\\s`).test(block));
+    const want = expected.split(/^\$ /m).find((block) => new RegExp(`^alloy-syntax-check -q ${f.replace('.', '\\.')}\\s`).test(block));
     t.truthy(want, `expected.txt has a run for ${f}`);
-    const lines = want!.split('\n').slice(1).filter((l) => l.startsWith(`${f}:`));
+    const lines = want!
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.startsWith(`${f}:`));
     const got = check(readFileSync(join(dir, f), 'utf8'), f).errors.map((e) => formatError(f, e));
     if (lines.some((l) => l.includes(' syntax error: '))) t.deepEqual(got, lines.slice(0, 1), f);
     else t.deepEqual(got, lines, f);
@@ -40,7 +41,11 @@ testWith({ reference: UPSTREAM }, 'upstream-rendered configurations parse with e
     const dir = reference(d)!;
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.alloy'))) {
       const r = check(readFileSync(join(dir, f), 'utf8'), f);
-      t.deepEqual(r.errors.map((e) => formatError(f, e)), [], `${d}/${f}`);
+      t.deepEqual(
+        r.errors.map((e) => formatError(f, e)),
+        [],
+        `${d}/${f}`,
+      );
       t.true(r.components.length > 0);
     }
   }
@@ -89,9 +94,15 @@ test("forHelmTpl: Helm's tpl gets back exactly the Alloy text", (t) => {
 for (const [name, spec] of Object.entries(COLLECTOR_CONFIGS)) {
   test(`${name}: the configuration parses, every reference names a declared component and one of its exports, nothing is unused`, (t) => {
     const { text, g } = collectorOf(spec, { CLUSTER: 'home' });
-    t.false(g.results.some((r: any) => r.severity === 'error'), JSON.stringify(g.results));
+    t.false(
+      g.results.some((r: any) => r.severity === 'error'),
+      JSON.stringify(g.results),
+    );
     const r = check(text, 'config.alloy');
-    t.deepEqual(r.errors.map((e) => formatError('config.alloy', e)), []);
+    t.deepEqual(
+      r.errors.map((e) => formatError('config.alloy', e)),
+      [],
+    );
     const types = new Map(r.components.map((c) => [c.id, c.block.name as ComponentType]));
     for (const c of r.components) t.true(c.block.name in EXPORTS, `${c.id} is a component the model knows`);
     for (const ref of r.resolved) {
@@ -111,7 +122,9 @@ test('pod log streams carry namespace, pod, container, app, node and service_nam
   const { text } = collectorOf(COLLECTOR_CONFIGS.default!);
   const relabel = parse(text).nodes.find((n) => n.type === 'block' && n.name === 'discovery.relabel' && n.label === 'pod_logs');
   t.truthy(relabel);
-  const targets = findBlocks([relabel!], 'rule').flatMap((r) => r.body.filter((a) => a.type === 'attr' && a.name === 'target_label').map((a: any) => a.stringValue));
+  const targets = findBlocks([relabel!], 'rule').flatMap((r) =>
+    r.body.filter((a) => a.type === 'attr' && a.name === 'target_label').map((a: any) => a.stringValue),
+  );
   for (const label of Object.values(LOG_LABELS)) t.true(targets.includes(label), label);
   const ds = generateFor(COLLECTOR_CONFIGS.default!).objects.find((o: any) => o.kind === 'ConfigMap' && /datasources/.test(o.metadata.name));
   const tags = TRACE_TO_LOG_TAGS.map((x) => x.value);
@@ -119,7 +132,7 @@ test('pod log streams carry namespace, pod, container, app, node and service_nam
   for (const v of tags) t.true(JSON.stringify(ds).includes(`value: ${v}`), `datasource maps to ${v}`);
 });
 
-test('node-local: discovery selects the pods of the collector\'s own node', (t) => {
+test("node-local: discovery selects the pods of the collector's own node", (t) => {
   const { text } = collectorOf(COLLECTOR_CONFIGS.default!);
   t.regex(text, /discovery\.kubernetes "pods" \{[^}]*selectors \{\s*role = "pod"\s*field = "spec\.nodeName=" \+ sys\.env\("HOSTNAME"\)/);
 });
@@ -175,7 +188,9 @@ test('docs/sending-data.md gives the addresses the collector itself sends to, si
   const both = { ...COLLECTOR_CONFIGS.scalable!, collector: { enabled: true }, tempo: { mode: 'Distributed', otlp: { grpc: false } } };
   for (const spec of [COLLECTOR_CONFIGS.default!, COLLECTOR_CONFIGS['no-tempo-grpc']!, COLLECTOR_CONFIGS.scalable!, both]) {
     const nodes = parse(collectorOf(spec).text).nodes;
-    const urls = [...findBlocks(nodes, 'endpoint'), ...findBlocks(nodes, 'client')].flatMap((b) => b.body.flatMap((a) => (a.type === 'attr' && (a.name === 'url' || a.name === 'endpoint') ? [a.stringValue!] : [])));
+    const urls = [...findBlocks(nodes, 'endpoint'), ...findBlocks(nodes, 'client')].flatMap((b) =>
+      b.body.flatMap((a) => (a.type === 'attr' && (a.name === 'url' || a.name === 'endpoint') ? [a.stringValue!] : [])),
+    );
     t.true(urls.length >= 3);
     for (const u of urls) t.true(doc.includes(`\`${u}\``), `${u} is in the docs`);
   }

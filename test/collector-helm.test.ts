@@ -16,7 +16,13 @@ import { HELM_TOOL, releaseOf, renderRelease } from './support/helm.ts';
 import { testWith } from './support/needs.ts';
 import { generateFor } from './support/transform.ts';
 
-const CHARTS = ['charts-src/alloy-1.11.1', 'charts-src/loki-18.11.0', 'charts-src/tempo-2.2.4', 'charts-src/tempo-distributed-1.61.3', 'charts-src/pyroscope-2.2.1'];
+const CHARTS = [
+  'charts-src/alloy-1.11.1',
+  'charts-src/loki-18.11.0',
+  'charts-src/tempo-2.2.4',
+  'charts-src/tempo-distributed-1.61.3',
+  'charts-src/pyroscope-2.2.1',
+];
 const needs = { reference: CHARTS, tools: [HELM_TOOL] };
 const VARS = { CLUSTER: 'home' };
 
@@ -60,7 +66,10 @@ for (const name of ['default', 'all-signals', 'scalable', 'no-tempo-grpc', 'otlp
       t.true(m.readOnly);
       t.is(volume(m.name).hostPath?.path, m.mountPath);
     }
-    t.false(pod.volumes.some((v: any) => v.hostPath && !paths.some((p) => p.startsWith(`${v.hostPath.path}/`))), 'no hostPath the configuration does not read');
+    t.false(
+      pod.volumes.some((v: any) => v.hostPath && !paths.some((p) => p.startsWith(`${v.hostPath.path}/`))),
+      'no hostPath the configuration does not read',
+    );
     // Node-local discovery reads HOSTNAME: the chart sets it to the node name.
     t.is(alloy.env.find((e: any) => e.name === 'HOSTNAME').valueFrom.fieldRef.fieldPath, 'spec.nodeName');
 
@@ -80,13 +89,19 @@ for (const name of ['default', 'all-signals', 'scalable', 'no-tempo-grpc', 'otlp
 
     const role = objs.find((o) => o.kind === 'ClusterRole')!;
     const resources = role.rules.flatMap((r: any) => r.resources ?? []);
-    t.false(resources.some((r: string) => /secret|configmap|nodes\/proxy|pods\/exec/.test(r)), JSON.stringify(resources));
+    t.false(
+      resources.some((r: string) => /secret|configmap|nodes\/proxy|pods\/exec/.test(r)),
+      JSON.stringify(resources),
+    );
     t.true(role.rules.every((r: any) => r.verbs.every((v: string) => ['get', 'list', 'watch'].includes(v))));
     t.false(role.rules.some((r: any) => r.nonResourceURLs));
     const svc = objs.find((o) => o.kind === 'Service')!;
     const ports = svc.spec.ports.map((p: any) => p.port);
     t.is(ports.includes(4317) && ports.includes(4318), components(nodes, 'otelcol.receiver.otlp').length > 0);
-    t.truthy(objs.find((o) => o.kind === 'ServiceMonitor'), 'ServiceMonitors are on by default');
+    t.truthy(
+      objs.find((o) => o.kind === 'ServiceMonitor'),
+      'ServiceMonitors are on by default',
+    );
   });
 }
 
@@ -116,24 +131,42 @@ for (const name of ['default', 'scalable', 'simple-scalable-no-gateway', 'no-tem
     const endpoints = [
       ...findBlocks(components(nodes, 'loki.write'), 'endpoint').map((b) => attr(b, 'url')!.stringValue!),
       ...findBlocks(components(nodes, 'pyroscope.write'), 'endpoint').map((b) => attr(b, 'url')!.stringValue!),
-      ...findBlocks([...components(nodes, 'otelcol.exporter.otlp'), ...components(nodes, 'otelcol.exporter.otlphttp')], 'client').map((b) => attr(b, 'endpoint')!.stringValue!),
+      ...findBlocks([...components(nodes, 'otelcol.exporter.otlp'), ...components(nodes, 'otelcol.exporter.otlphttp')], 'client').map(
+        (b) => attr(b, 'endpoint')!.stringValue!,
+      ),
     ];
     t.true(endpoints.length >= 3, endpoints.join(' '));
-    for (const e of endpoints) t.true(services.has(hostPortOf(e)), `${e} -> ${hostPortOf(e)} is not among ${[...services].filter((s) => s.includes(hostPortOf(e).split('.')[0]!)).join(', ')}`);
+    for (const e of endpoints)
+      t.true(
+        services.has(hostPortOf(e)),
+        `${e} -> ${hostPortOf(e)} is not among ${[...services].filter((s) => s.includes(hostPortOf(e).split('.')[0]!)).join(', ')}`,
+      );
   });
 }
 
 test('with the collector on, output validates against the CRDs, is idempotent and passes foreign resources through', (t) => {
-  const foreign = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop', namespace: 'apps', annotations: { 'profiles.grafana.com/cpu.scrape': 'true' } }, spec: { replicas: 1 } };
+  const foreign = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'shop', namespace: 'apps', annotations: { 'profiles.grafana.com/cpu.scrape': 'true' } },
+    spec: { replicas: 1 },
+  };
   for (const spec of Object.values(COLLECTOR_CONFIGS)) {
     const cfg = config(spec);
     const first = transform(Item.fromObject(cfg), [Item.fromObject(cfg), Item.fromObject(foreign)]);
-    t.false(first.results.some((r) => r.severity === 'error'), JSON.stringify(first.results));
+    t.false(
+      first.results.some((r) => r.severity === 'error'),
+      JSON.stringify(first.results),
+    );
     for (const i of first.items) {
-      if (hasSchema(i.object.apiVersion, i.object.kind)) t.deepEqual([...validateObject(i.object), ...celChecks(i.object)], [], `${i.object.kind}/${i.object.metadata.name}`);
+      if (hasSchema(i.object.apiVersion, i.object.kind))
+        t.deepEqual([...validateObject(i.object), ...celChecks(i.object)], [], `${i.object.kind}/${i.object.metadata.name}`);
     }
     t.deepEqual(first.items.find((i) => i.object.kind === 'Deployment')!.object, foreign);
-    const again = transform(Item.fromObject(cfg), first.items.map((i) => Item.fromObject(i.object)));
+    const again = transform(
+      Item.fromObject(cfg),
+      first.items.map((i) => Item.fromObject(i.object)),
+    );
     t.is(again.items.map((i) => i.toYAML()).join('---\n'), first.items.map((i) => i.toYAML()).join('---\n'));
   }
 });

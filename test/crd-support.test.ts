@@ -113,7 +113,11 @@ withRef('kinds without a CRD give no schema errors', (t) => {
 withRef('broken samples are rejected with a JSON path', (t) => {
   const cases: [string, object, RegExp][] = [
     ['duration', set(helmRelease, (o) => (o.spec.interval = '10 minutes')), /^HelmRelease\/loki spec\.interval: must match pattern/],
-    ['sourceRef enum', set(kustomization, (o) => (o.spec.sourceRef.kind = 'HelmRepository')), /spec\.sourceRef\.kind: must be equal to one of the allowed values/],
+    [
+      'sourceRef enum',
+      set(kustomization, (o) => (o.spec.sourceRef.kind = 'HelmRepository')),
+      /spec\.sourceRef\.kind: must be equal to one of the allowed values/,
+    ],
     ['unknown field', set(helmRelease, (o) => (o.spec.intervall = '1h')), /spec: field not declared in schema: "intervall"/],
     ['nested unknown field', set(ociRepository, (o) => (o.spec.ref.version = '1')), /spec\.ref: field not declared in schema: "version"/],
     ['top-level unknown field', set(httpRoute, (o) => (o.specs = {})), /\(root\): field not declared in schema: "specs"/],
@@ -124,11 +128,18 @@ withRef('broken samples are rejected with a JSON path', (t) => {
     ['required', set(ociRepository, (o) => delete o.spec.url), /spec: must have required property 'url'/],
     ['int-or-string', set(serviceMonitor, (o) => (o.spec.endpoints[1].targetPort = true)), /spec\.endpoints\[1\]\.targetPort: must be integer/],
     ['Go (?i) pattern', set(prometheusRule, (o) => (o.spec.groups[0].partial_response_strategy = 'maybe')), /partial_response_strategy: must match pattern/],
-    ['not served', set(helmRelease, (o) => (o.apiVersion = 'helm.toolkit.fluxcd.io/v2beta2')), /apiVersion helm\.toolkit\.fluxcd\.io\/v2beta2 is not served \(served: v2\)/],
+    [
+      'not served',
+      set(helmRelease, (o) => (o.apiVersion = 'helm.toolkit.fluxcd.io/v2beta2')),
+      /apiVersion helm\.toolkit\.fluxcd\.io\/v2beta2 is not served \(served: v2\)/,
+    ],
   ];
   for (const [name, obj, re] of cases) {
     const errors = validateObject(obj);
-    t.true(errors.some((e) => re.test(e)), `${name}: ${JSON.stringify(errors)}`);
+    t.true(
+      errors.some((e) => re.test(e)),
+      `${name}: ${JSON.stringify(errors)}`,
+    );
   }
   t.deepEqual(validateObject(set(prometheusRule, (o) => (o.spec.groups[0].partial_response_strategy = 'abort'))), []);
 });
@@ -139,8 +150,7 @@ withRef('nulls are errors, also inside preserve-unknown-fields values', (t) => {
     `HelmRelease/loki spec.values.loki.auth_enabled: null is not allowed (${ssa})`,
   ]);
   const errors = validateObject(set(helmRelease, (o) => (o.spec.timeout = null)));
-  t.deepEqual(errors, ['HelmRelease/loki spec.timeout: null is not allowed (the API server drops it; strip nulls before emitting)'],
-    'no duplicate type error');
+  t.deepEqual(errors, ['HelmRelease/loki spec.timeout: null is not allowed (the API server drops it; strip nulls before emitting)'], 'no duplicate type error');
   t.deepEqual(validateObject(set(helmRelease, (o) => (o.spec.values['a/b'] = { 'x.y': null }))), [
     `HelmRelease/loki spec.values["a/b"]["x.y"]: null is not allowed (${ssa})`,
   ]);
@@ -165,23 +175,40 @@ withRef('HelmRelease and Kustomization CEL rules', (t) => {
 
 withRef('HTTPRoute CEL rules', (t) => {
   const parents = (refs: object[]) => celChecks(set(httpRoute, (o) => (o.spec.parentRefs = refs)));
-  t.deepEqual(parents([{ name: 'gw', sectionName: 'http' }, { name: 'gw', sectionName: 'https' }]), []);
+  t.deepEqual(
+    parents([
+      { name: 'gw', sectionName: 'http' },
+      { name: 'gw', sectionName: 'https' },
+    ]),
+    [],
+  );
   t.deepEqual(parents([{ name: 'gw' }, { name: 'gw', namespace: 'other' }]), [], 'different namespaces are different parents');
-  t.deepEqual(parents([{ name: 'gw' }, { name: 'gw', group: 'gateway.networking.k8s.io', kind: 'Gateway' }]), [
-    'HTTPRoute/grafana spec.parentRefs: sectionName must be unique when parentRefs includes 2 or more references to the same parent',
-  ], 'group and kind defaults make these the same parent');
-  t.true(parents([{ name: 'gw' }, { name: 'gw', namespace: '' }]).some((e) => /must be unique/.test(e)), 'empty namespace = unset');
+  t.deepEqual(
+    parents([{ name: 'gw' }, { name: 'gw', group: 'gateway.networking.k8s.io', kind: 'Gateway' }]),
+    ['HTTPRoute/grafana spec.parentRefs: sectionName must be unique when parentRefs includes 2 or more references to the same parent'],
+    'group and kind defaults make these the same parent',
+  );
+  t.true(
+    parents([{ name: 'gw' }, { name: 'gw', namespace: '' }]).some((e) => /must be unique/.test(e)),
+    'empty namespace = unset',
+  );
   t.deepEqual(parents([{ name: 'gw', sectionName: 'a' }, { name: 'gw' }]), [
     'HTTPRoute/grafana spec.parentRefs: sectionName must be specified when parentRefs includes 2 or more references to the same parent',
   ]);
-  t.true(parents([{ name: 'gw', sectionName: 'a' }, { name: 'gw', sectionName: 'a' }]).some((e) => /must be unique/.test(e)));
+  t.true(
+    parents([
+      { name: 'gw', sectionName: 'a' },
+      { name: 'gw', sectionName: 'a' },
+    ]).some((e) => /must be unique/.test(e)),
+  );
 
   const redirect = set(httpRoute, (o) => (o.spec.rules[0].filters = [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }]));
   t.deepEqual(celChecks(redirect), ['HTTPRoute/grafana spec.rules[0]: RequestRedirect filter must not be used together with backendRefs']);
   t.deepEqual(celChecks(set(redirect, (o) => delete o.spec.rules[0].backendRefs)), []);
 
   const matches = (n: number) => Array.from({ length: n }, (_, i) => ({ path: { type: 'Exact', value: `/p${i}` } }));
-  const rules = (perRule: number[]) => celChecks(set(httpRoute, (o) => (o.spec.rules = perRule.map((n) => ({ matches: matches(n), backendRefs: [{ name: 'g', port: 80 }] })))));
+  const rules = (perRule: number[]) =>
+    celChecks(set(httpRoute, (o) => (o.spec.rules = perRule.map((n) => ({ matches: matches(n), backendRefs: [{ name: 'g', port: 80 }] })))));
   t.deepEqual(rules([64, 64]), [], 'the CEL rule allows exactly 128 (<= 128), although its message says "less than"');
   t.deepEqual(rules([64, 64, 1]), [
     'HTTPRoute/grafana spec.rules: While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',

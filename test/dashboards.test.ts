@@ -21,20 +21,38 @@ function dashboards(spec: object) {
 test('off by default; on, one sidecar ConfigMap per Tempo and Pyroscope, labelled grafana_dashboard', (t) => {
   t.is(dashboards({}).objects.length, 0);
   const { objects, models, out } = dashboards({ grafana: { dashboards: { enabled: true } } });
-  t.deepEqual(out.results.filter((r) => r.severity === 'error'), []);
-  t.deepEqual(objects.map((o: any) => [o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels.grafana_dashboard]), [
-    ['ConfigMap', 'observability-tempo-dashboard', 'observability', '1'],
-    ['ConfigMap', 'observability-pyroscope-dashboard', 'observability', '1'],
-  ]);
-  t.deepEqual(models.map((m) => [m.uid, m.title]), [['observability-tempo', 'Tempo / Operational'], ['observability-pyroscope', 'Pyroscope / Operational']]);
-  t.deepEqual(dashboards({ tempo: { enabled: false }, grafana: { dashboards: { enabled: true } } }).models.map((m) => m.uid), ['observability-pyroscope']);
+  t.deepEqual(
+    out.results.filter((r) => r.severity === 'error'),
+    [],
+  );
+  t.deepEqual(
+    objects.map((o: any) => [o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels.grafana_dashboard]),
+    [
+      ['ConfigMap', 'observability-tempo-dashboard', 'observability', '1'],
+      ['ConfigMap', 'observability-pyroscope-dashboard', 'observability', '1'],
+    ],
+  );
+  t.deepEqual(
+    models.map((m) => [m.uid, m.title]),
+    [
+      ['observability-tempo', 'Tempo / Operational'],
+      ['observability-pyroscope', 'Pyroscope / Operational'],
+    ],
+  );
+  t.deepEqual(
+    dashboards({ tempo: { enabled: false }, grafana: { dashboards: { enabled: true } } }).models.map((m) => m.uid),
+    ['observability-pyroscope'],
+  );
 });
 
 test('panels use our datasource UIDs; every PromQL and LogQL query parses and every metric name is a verified one', (t) => {
   const { models } = dashboards({ grafana: { datasources: { uids: { prometheus: 'prom', loki: 'logs' } }, dashboards: { enabled: true } } });
   let queries = 0;
   for (const m of models) {
-    t.deepEqual(m.templating.list.map((v: any) => [v.name, v.current.value]), [['namespace', 'observability']]);
+    t.deepEqual(
+      m.templating.list.map((v: any) => [v.name, v.current.value]),
+      [['namespace', 'observability']],
+    );
     for (const p of m.panels) {
       const ds = p.datasource;
       t.deepEqual(ds, p.type === 'logs' ? { type: 'loki', uid: 'logs' } : { type: 'prometheus', uid: 'prom' }, p.title);
@@ -83,7 +101,9 @@ test('Grafana variables ($var and ${var}) survive strict Flux substitution, opte
 });
 
 test('operator format: GrafanaDashboard CRs with the instanceSelector and folder, in the Grafana namespace', (t) => {
-  const { objects } = dashboards({ grafana: { datasources: { ...OPERATOR, namespace: 'grafana', instanceNamespace: 'grafana' }, dashboards: { enabled: true, folder: 'Stack' } } });
+  const { objects } = dashboards({
+    grafana: { datasources: { ...OPERATOR, namespace: 'grafana', instanceNamespace: 'grafana' }, dashboards: { enabled: true, folder: 'Stack' } },
+  });
   t.is(objects.length, 2);
   for (const o of objects as any[]) {
     t.is(o.kind, 'GrafanaDashboard');
@@ -96,8 +116,14 @@ test('operator format: GrafanaDashboard CRs with the instanceSelector and folder
 
 test('the Loki chart renders its own dashboards: monitoring.dashboards on, with the operator option in that format', (t) => {
   const sidecar = generateFor({ grafana: { dashboards: { enabled: true, labelValue: 'yes' } } }).get('HelmRelease', 'loki').spec.values.monitoring.dashboards;
-  t.deepEqual(sidecar, { enabled: true, labels: { grafana_dashboard: 'yes' }, 'loki-bloom-build': { enabled: false }, 'loki-bloom-gateway': { enabled: false } });
-  const operator = generateFor({ grafana: { datasources: OPERATOR, dashboards: { enabled: true } } }).get('HelmRelease', 'loki').spec.values.monitoring.dashboards;
+  t.deepEqual(sidecar, {
+    enabled: true,
+    labels: { grafana_dashboard: 'yes' },
+    'loki-bloom-build': { enabled: false },
+    'loki-bloom-gateway': { enabled: false },
+  });
+  const operator = generateFor({ grafana: { datasources: OPERATOR, dashboards: { enabled: true } } }).get('HelmRelease', 'loki').spec.values.monitoring
+    .dashboards;
   t.deepEqual(operator.grafanaOperator, { enabled: true, instanceSelector: OPERATOR.instanceSelector, folder: 'Observability' });
   t.is(generateFor({}).get('HelmRelease', 'loki').spec.values.monitoring.dashboards, undefined);
 });

@@ -36,7 +36,10 @@ test('the field table has a row for every field of the schema', async (t) => {
   };
   walk((await loadKinds()).find((k) => k.fn === FN)!.jsonSchema, '');
   t.true(paths.length > 100);
-  t.deepEqual(paths.filter((p) => !rows.has(p)), []);
+  t.deepEqual(
+    paths.filter((p) => !rows.has(p)),
+    [],
+  );
   t.true(rows.has('spec.output.layout') && rows.has('spec.grafana.datasources.uids.prometheus'));
 });
 

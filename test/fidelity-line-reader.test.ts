@@ -18,9 +18,12 @@ const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\
 
 /** Items as kpt writes them: block sequence entries at column 0. */
 const entry = (text: string) =>
-  text.replace(/\n$/, '').split('\n').map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n') + '\n';
-const list = (texts: string[], fcText?: string) =>
-  HEADER + texts.map(entry).join('') + (fcText ? 'functionConfig:\n' + fcText.replace(/^(?=.)/gm, '  ') : '');
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
+    .join('\n') + '\n';
+const list = (texts: string[], fcText?: string) => HEADER + texts.map(entry).join('') + (fcText ? 'functionConfig:\n' + fcText.replace(/^(?=.)/gm, '  ') : '');
 
 /** Hand-written resources full of what line scanners and YAML tools get wrong. */
 const TRICKY: string[] = [
@@ -170,7 +173,11 @@ test('the line readers read exactly what the YAML parser reads', (t) => {
     list(TRICKY.slice().reverse(), YAML.stringify(config())),
     packageList(300),
     // items indented under `items:`, comments between, no final newline
-    HEADER.replace('items:\n', 'items:\n  # first\n') + TRICKY.map(entry).join('# between\n').replace(/^(?=.)/gm, '  ').trimEnd(),
+    HEADER.replace('items:\n', 'items:\n  # first\n') +
+      TRICKY.map(entry)
+        .join('# between\n')
+        .replace(/^(?=.)/gm, '  ')
+        .trimEnd(),
     `---\n# a document start and comments\n${HEADER}${entry(TRICKY[0]!)}\n\n# trailing comment\nfunctionConfig: {}\nresults: []\n`,
     `kind: ResourceList\napiVersion: config.kubernetes.io/v1\nfunctionConfig:\n  data:\n    a: b\nitems:\n${entry(TRICKY[1]!)}`,
   ];
@@ -224,7 +231,41 @@ test('identities read from text are those the parser reads, or the scanner decli
 
 test('random resources: the text reading agrees with the parser on every identity', (t) => {
   const word = fc.oneof(
-    fc.constantFrom('yes', 'no', 'on', 'true', 'null', '~', '0755', '1e3', '-1', '.5', '', ' lead', 'trail ', 'a: b', 'a #b', '#x', '&a', '*a', '!t', '[x]', '{}', "it's", '"q"', 'café', '${VAR}', 'x\ny', '\t', '- x', '? x', '%x', '@x', '|', '>'),
+    fc.constantFrom(
+      'yes',
+      'no',
+      'on',
+      'true',
+      'null',
+      '~',
+      '0755',
+      '1e3',
+      '-1',
+      '.5',
+      '',
+      ' lead',
+      'trail ',
+      'a: b',
+      'a #b',
+      '#x',
+      '&a',
+      '*a',
+      '!t',
+      '[x]',
+      '{}',
+      "it's",
+      '"q"',
+      'café',
+      '${VAR}',
+      'x\ny',
+      '\t',
+      '- x',
+      '? x',
+      '%x',
+      '@x',
+      '|',
+      '>',
+    ),
     fc.stringMatching(/^[a-z][a-z0-9.-]{0,12}$/),
     fc.string({ maxLength: 8 }),
     fc.string({ unit: 'grapheme', maxLength: 6 }),
@@ -243,15 +284,18 @@ test('random resources: the text reading agrees with the parser on every identit
     {
       apiVersion: fc.oneof(value, fc.constant('apps/v1'), fc.constant('v1')),
       kind: value,
-      metadata: fc.oneof(
-        { weight: 8, arbitrary: fc.record({ name: value, namespace: value, annotations: map, labels: map }, { requiredKeys: [] }) },
-        value,
-      ),
+      metadata: fc.oneof({ weight: 8, arbitrary: fc.record({ name: value, namespace: value, annotations: map, labels: map }, { requiredKeys: [] }) }, value),
       spec: fc.anything({ maxDepth: 3 }),
     },
     { requiredKeys: [] },
   );
-  const style = fc.record({ indentSeq: fc.boolean(), singleQuote: fc.boolean(), flow: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.nat(4)), comments: fc.nat(4), shared: fc.boolean() });
+  const style = fc.record({
+    indentSeq: fc.boolean(),
+    singleQuote: fc.boolean(),
+    flow: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.nat(4)),
+    comments: fc.nat(4),
+    shared: fc.boolean(),
+  });
   let read = 0;
   let runs = 0;
   fc.assert(
@@ -271,7 +315,10 @@ test('random resources: the text reading agrees with the parser on every identit
       const oracle = yamlIdentity(raw);
       const head = readEntryHead(raw);
       if (head) read++;
-      for (const [what, got] of [['head', head], ['item', itemIdentity(Item.fromEntry(raw, 0))]] as const) {
+      for (const [what, got] of [
+        ['head', head],
+        ['item', itemIdentity(Item.fromEntry(raw, 0))],
+      ] as const) {
         if (got && JSON.stringify({ ...got, isResource: got.isResource }) !== JSON.stringify(oracle)) {
           throw new Error(`${what}\n${JSON.stringify(raw)}\n${JSON.stringify(got)}\n${JSON.stringify(oracle)}`);
         }
@@ -286,7 +333,10 @@ test('random resources: the text reading agrees with the parser on every identit
 test('input the scanner does not handle goes to the full parser, with the same result', (t) => {
   const item = entry(TRICKY[1]!);
   const refused: [string, string][] = [
-    ['an alias to an anchor in another item', `${HEADER}- &shared\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  data: *shared\n`],
+    [
+      'an alias to an anchor in another item',
+      `${HEADER}- &shared\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  data: *shared\n`,
+    ],
     ['a functionConfig alias into the items', `${HEADER}- &cfg\n  apiVersion: v1\n  kind: X\nfunctionConfig: *cfg\n`],
     ['CRLF line ends', (HEADER + item).replace(/\n/g, '\r\n')],
     ['a %YAML directive', `%YAML 1.1\n---\n${HEADER}${item}`],
@@ -338,7 +388,10 @@ test('ownership and conflicts read from text: owned items are replaced, a clash 
   const owned = `apiVersion: v1 # left by an earlier render\nkind: ConfigMap\nmetadata:\n  name: stale\n  namespace: observability\n  annotations:\n    ${GEN}: 'observability-stack' # quoted\n`;
   const l = readResourceList(list([owned, resource(0), YAML.stringify(cfg)], YAML.stringify(cfg)));
   const out = transform(l.functionConfig, l.items);
-  t.false(out.items.some((i) => i.name === 'stale'), 'the stale owned object is gone');
+  t.false(
+    out.items.some((i) => i.name === 'stale'),
+    'the stale owned object is gone',
+  );
   t.true(out.items.some((i) => i.kind === 'HelmRelease'));
   // The same identity as a generated object, not owned: refused, everything passed through.
   const first = out.items.find((i) => i.annotations[GEN] === 'observability-stack')!;

@@ -13,7 +13,12 @@ function trickyItems(n: number): object[] {
     items.push({
       apiVersion: 'v1',
       kind: i % 3 ? 'ConfigMap' : 'Secret',
-      metadata: { name: `tricky-${i}`, namespace: `ns-${i % 7}`, labels: { 'app.kubernetes.io/name': `a${i}` }, annotations: { note: 'on', 'x/y': '${SECRET_DOMAIN}' } },
+      metadata: {
+        name: `tricky-${i}`,
+        namespace: `ns-${i % 7}`,
+        labels: { 'app.kubernetes.io/name': `a${i}` },
+        annotations: { note: 'on', 'x/y': '${SECRET_DOMAIN}' },
+      },
       data: {
         yes: 'yes',
         no: 'NO',
@@ -66,7 +71,11 @@ items:
 });
 
 test('output parsed as YAML 1.1 equals output parsed as YAML 1.2', (t) => {
-  const cfg = config({ storageClass: 'on', pyroscope: { route: { hostname: 'yes.example.com' } }, loki: { values: { extra: { a: 'no', b: '0755', c: 'y', d: '2024-01-01' } } } });
+  const cfg = config({
+    storageClass: 'on',
+    pyroscope: { route: { hostname: 'yes.example.com' } },
+    loki: { values: { extra: { a: 'no', b: '0755', c: 'y', d: '2024-01-01' } } },
+  });
   const run = runFn('observability-stack', resourceList([cfg], cfg));
   t.is(run.code, 0, run.stderr);
   // The passthrough config keeps the user's own (1.2-plain) spelling; everything generated must agree.

@@ -21,7 +21,10 @@ test('flat + enabled without a path is an error naming the field and an example,
   const [e, ...rest] = out.results.filter((r) => r.severity === 'error');
   t.is(rest.length, 0);
   t.is(e!.field?.path, FIELD);
-  t.regex(e!.message, /required with spec\.flux\.kustomization\.enabled.*package's path in the repository plus \/observability.*\.\/clusters\/main\/observability\/observability/);
+  t.regex(
+    e!.message,
+    /required with spec\.flux\.kustomization\.enabled.*package's path in the repository plus \/observability.*\.\/clusters\/main\/observability\/observability/,
+  );
   t.false(out.objects.some((o: any) => o.metadata?.annotations?.['observability.krm.dev/generated-by']));
 });
 
@@ -133,12 +136,17 @@ function fluxBuild(repo: string, path: string): any[] {
   const dir = join(repo, path);
   const generated = !hasKustomization(dir);
   if (generated) {
-    writeFileSync(join(dir, 'kustomization.yaml'), YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: fluxResources(dir) }));
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: fluxResources(dir) }),
+    );
   }
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   if (generated) rmSync(join(dir, 'kustomization.yaml')); // Flux generates it in a scratch copy
   if (r.status !== 0) throw new Error(`kubectl kustomize ${path}: ${r.stderr}`);
-  return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+  return YAML.parseAllDocuments(r.stdout)
+    .map((d) => d.toJS())
+    .filter(Boolean);
 }
 
 /** Starting from a cluster Kustomization at `root`, follows every Flux Kustomization; object key -> the Kustomizations applying it. */
@@ -191,7 +199,10 @@ const tempRepo = () => mkdtempSync(join(tmpdir(), 'okrm-flux-paths-'));
     writePackage(apps, { output: { layout: 'home-ops' }, flux: { kustomization: { path: './kubernetes/apps/observability' } } });
     // The user's namespace kustomization, as in examples/home-ops-layout.
     const ks = ['grafana-datasources', 'loki', 'pyroscope', 'stack-alerts', 'tempo'].map((a) => `./${a}/ks.yaml`);
-    writeFileSync(join(apps, 'observability/kustomization.yaml'), YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['./namespace.yaml', ...ks] }));
+    writeFileSync(
+      join(apps, 'observability/kustomization.yaml'),
+      YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['./namespace.yaml', ...ks] }),
+    );
     const applied = owners(repo, 'kubernetes/apps');
     t.deepEqual(twice(applied), []);
     t.deepEqual(releasesOf(applied), ['HelmRelease/observability/loki', 'HelmRelease/observability/pyroscope', 'HelmRelease/observability/tempo']);

@@ -21,15 +21,11 @@ test('escapes documented in §2.3: $$ is halved outside ${}', (t) => {
   t.is(substitute('$$${x}', { x: 'v' }), '$v'); // the third $ opens an expression
   t.is(substitute('echo $$ > pid', {}), 'echo $ > pid'); // a shell PID is corrupted
   t.is(substitute('something $${var=${default_var}}', { default_var: 'foo' }, lax), 'something ${var=foo}');
-  t.is(
-    substitute('some text ${var01}$${var$${var01}$var01${var01}', { var01: 'abcdEFGH28ij' }),
-    'some text abcdEFGH28ij${var${var01}$var01abcdEFGH28ij',
-  );
+  t.is(substitute('some text ${var01}$${var$${var01}$var01${var01}', { var01: 'abcdEFGH28ij' }), 'some text abcdEFGH28ij${var${var01}$var01abcdEFGH28ij');
 });
 
 test('unbraced and template dollars are left alone', (t) => {
-  for (const s of ['$VAR', '$var01', '{{ $labels.pod }}', 'replacement: $1', '|~ "error$"', '$__rate_interval', '$', '}{'])
-    t.is(substitute(s, {}), s);
+  for (const s of ['$VAR', '$var01', '{{ $labels.pod }}', 'replacement: $1', '|~ "error$"', '$__rate_interval', '$', '}{']) t.is(substitute(s, {}), s);
   t.is(substitute('\\\\.\\pipe ${x} \\\\', { x: 'v' }), '\\\\.\\pipe v \\\\'); // backslashes outside ${} stay
 });
 
@@ -46,8 +42,7 @@ test('defaults: :=, =, :- (and :?, :+ parsed as defaults)', (t) => {
 
 test('bare -, ?, + defaults are NOT parsed, although §2.2 lists ${var-default}', (t) => {
   // parse.go only dispatches on ':' '=' ',' '^' '/' '#' '%' after the name.
-  for (const s of ['${var-default}', '${var?x}', '${var+x}'])
-    t.throws(() => substitute(s, { var: 'x' }), { message: 'missing closing brace' }, s);
+  for (const s of ['${var-default}', '${var?x}', '${var+x}']) t.throws(() => substitute(s, { var: 'x' }), { message: 'missing closing brace' }, s);
 });
 
 test('length, case, substring, trim and replacement functions', (t) => {
@@ -87,8 +82,18 @@ test('Loki ${VAR:default} is a substring, so the default is lost', (t) => {
 
 test('strict mode: undefined variables fail unless a default operator is used', (t) => {
   const err = { instanceOf: FluxSubstitutionError, message: 'variable not set (strict mode): "missing"' };
-  for (const s of ['${missing}', '${#missing}', '${missing^^}', '${missing,}', '${missing:0}', '${missing:0:10}',
-    '${missing/a/b}', '${missing//a/b}', '${missing#p}', '${missing%%p}'])
+  for (const s of [
+    '${missing}',
+    '${#missing}',
+    '${missing^^}',
+    '${missing,}',
+    '${missing:0}',
+    '${missing:0:10}',
+    '${missing/a/b}',
+    '${missing//a/b}',
+    '${missing#p}',
+    '${missing%%p}',
+  ])
     t.throws(() => substitute(s, {}, { strict: true }), err, s);
   t.throws(() => substitute('${missing}', {}), err, 'strict is the default, as in kustomize-controller v1.9+');
   t.is(substitute('${missing:-fallback}', {}, { strict: true }), 'fallback');
@@ -148,7 +153,10 @@ test('findMalformed reports every bad ${ and references after it are still found
     { raw: '${ foo }', offset: text.indexOf('${ foo'), reason: 'unable to parse variable name' },
     { raw: '${}', offset: text.indexOf('${}'), reason: 'unable to parse variable name' },
   ]);
-  t.deepEqual(findReferences(text).map((r) => r.name), ['ok']);
+  t.deepEqual(
+    findReferences(text).map((r) => r.name),
+    ['ok'],
+  );
   t.deepEqual(findMalformed('fine ${x} $${__value.raw}'), []);
 });
 
@@ -168,10 +176,7 @@ test('escapeForFlux doubles $ runs before { and runs longer than one', (t) => {
 });
 
 // A unit biased towards the characters the scanner cares about, mixed with any code point.
-const unit = fc.oneof(
-  fc.constantFrom('$', '$', '$', '{', '}', '\\', '/', ':', '#', '=', 'a'),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-);
+const unit = fc.oneof(fc.constantFrom('$', '$', '$', '{', '}', '\\', '/', ':', '#', '=', 'a'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
 // U+0000 is excluded: Flux's scanner stops at it, so no escape can carry it (see the byte test).
 const text = fc.string({ unit, maxLength: 40 }).filter((s) => !s.includes('\0'));
 
@@ -188,7 +193,10 @@ test('property: substitute(escapeForFlux(s), {}) === s', (t) => {
 
 test('property: texts without ${ or $$ come back unchanged', (t) => {
   fc.assert(
-    fc.property(text.filter((s) => !needsProtection(s)), (s) => substitute(s, {}) === s),
+    fc.property(
+      text.filter((s) => !needsProtection(s)),
+      (s) => substitute(s, {}) === s,
+    ),
     { numRuns: 2000 },
   );
   t.pass();

@@ -35,13 +35,26 @@ testWith(NEEDS, 'Loki chart, sidecar format: dashboards ConfigMaps with our labe
     }
     t.deepEqual(valid(cm), []);
   }
-  t.false(objects.some((o) => o.kind === 'GrafanaDashboard'), 'no operator CRs in the sidecar format');
-  t.false(dashboards.some((cm) => Object.keys(cm.data).some((k) => k.includes('bloom'))), 'no bloom dashboards: no bloom components');
-  t.false(objects.some((o) => o.kind === 'PrometheusRule'), 'alerts off');
+  t.false(
+    objects.some((o) => o.kind === 'GrafanaDashboard'),
+    'no operator CRs in the sidecar format',
+  );
+  t.false(
+    dashboards.some((cm) => Object.keys(cm.data).some((k) => k.includes('bloom'))),
+    'no bloom dashboards: no bloom components',
+  );
+  t.false(
+    objects.some((o) => o.kind === 'PrometheusRule'),
+    'alerts off',
+  );
 });
 
 testWith(NEEDS, 'Loki chart, operator format: a GrafanaDashboard per dashboard, valid against the CRD, pointing at its ConfigMap', (t) => {
-  const spec = { objectStorage: S3, loki: { mode: 'SimpleScalable' }, grafana: { datasources: { format: 'GrafanaDatasource', instanceSelector: SELECTOR }, dashboards: { enabled: true } } };
+  const spec = {
+    objectStorage: S3,
+    loki: { mode: 'SimpleScalable' },
+    grafana: { datasources: { format: 'GrafanaDatasource', instanceSelector: SELECTOR }, dashboards: { enabled: true } },
+  };
   const objects = renderLoki(spec);
   const crs = objects.filter((o) => o.kind === 'GrafanaDashboard');
   const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o]));

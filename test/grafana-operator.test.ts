@@ -19,12 +19,17 @@ const CRDS = { reference: ['crds/grafana.integreatly.org_grafanadatasources.yaml
 const crs = (spec: object) => generateFor(spec).objects.filter((o: any) => o.kind === 'GrafanaDatasource');
 const bySystem = (list: any[]) => Object.fromEntries(list.map((o) => [o.spec.datasource.type, o]));
 
-
 test('one GrafanaDatasource per system, with the instanceSelector, uid and no ConfigMap', (t) => {
   const out = generateFor(OPERATOR);
-  t.deepEqual(out.results.filter((r) => r.severity === 'error'), []);
+  t.deepEqual(
+    out.results.filter((r) => r.severity === 'error'),
+    [],
+  );
   const list = crs(OPERATOR);
-  t.deepEqual(list.map((o: any) => o.metadata.name), ['observability-loki', 'observability-tempo', 'observability-pyroscope']);
+  t.deepEqual(
+    list.map((o: any) => o.metadata.name),
+    ['observability-loki', 'observability-tempo', 'observability-pyroscope'],
+  );
   for (const o of list as any[]) {
     t.is(o.apiVersion, 'grafana.integreatly.org/v1beta1');
     t.is(o.metadata.namespace, 'observability');
@@ -32,7 +37,10 @@ test('one GrafanaDatasource per system, with the instanceSelector, uid and no Co
     t.is(o.spec.allowCrossNamespaceImport, undefined, 'same namespace: no cross-namespace import');
     t.is(o.spec.datasource.uid, undefined, 'spec.uid, not the deprecated datasource.uid');
   }
-  t.deepEqual(list.map((o: any) => o.spec.uid), ['loki', 'tempo', 'pyroscope']);
+  t.deepEqual(
+    list.map((o: any) => o.spec.uid),
+    ['loki', 'tempo', 'pyroscope'],
+  );
   t.false(out.objects.some((o: any) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-datasources')));
 });
 
@@ -93,7 +101,10 @@ test('the bundle: a missing instanceSelector exits 1 with one error result namin
   const run = runFn('observability-stack', resourceList([cfg], cfg));
   t.is(run.code, 1);
   const errors = run.list.results.filter((r: any) => r.severity === 'error');
-  t.deepEqual(errors.map((r: any) => [r.field?.path, r.resourceRef?.kind]), [['spec.grafana.datasources.instanceSelector', 'ObservabilityConfig']]);
+  t.deepEqual(
+    errors.map((r: any) => [r.field?.path, r.resourceRef?.kind]),
+    [['spec.grafana.datasources.instanceSelector', 'ObservabilityConfig']],
+  );
   t.false(/\bat .+\.(ts|cjs):\d+/.test(run.stderr + run.stdout), 'no stack trace');
 });
 
@@ -132,7 +143,16 @@ test('every datasource UID a correlation or dashboard refers to is in the output
 testWith(CRDS, 'GrafanaDatasource and GrafanaDashboard CRs validate against the grafana-operator v5.24.0 CRDs', (t) => {
   for (const spec of [
     { ...OPERATOR, grafana: { ...OPERATOR.grafana, dashboards: { enabled: true } } },
-    { grafana: { datasources: { format: 'GrafanaDatasource', instanceSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['grafana'] }] }, instanceNamespace: 'monitoring' }, dashboards: { enabled: true } } },
+    {
+      grafana: {
+        datasources: {
+          format: 'GrafanaDatasource',
+          instanceSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['grafana'] }] },
+          instanceNamespace: 'monitoring',
+        },
+        dashboards: { enabled: true },
+      },
+    },
   ]) {
     const objects = generateFor(spec).objects.filter((o: any) => o.apiVersion?.startsWith('grafana.integreatly.org/'));
     t.is(objects.length, 5);

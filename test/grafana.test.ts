@@ -37,11 +37,14 @@ test('default config: one ConfigMap labelled for the Grafana sidecar, in spec.na
   t.is(d.cm.metadata.labels.grafana_datasource, '1');
   t.is(d.key, 'observability-datasources.yaml');
   t.is(d.doc.apiVersion, 1);
-  t.deepEqual(d.doc.datasources.map((x: any) => [x.name, x.type, x.uid, x.url]), [
-    ['Loki', 'loki', 'loki', 'http://loki.observability.svc.cluster.local:3100'],
-    ['Tempo', 'tempo', 'tempo', 'http://tempo.observability.svc.cluster.local:3200'],
-    ['Pyroscope', 'grafana-pyroscope-datasource', 'pyroscope', 'http://pyroscope.observability.svc.cluster.local:4040'],
-  ]);
+  t.deepEqual(
+    d.doc.datasources.map((x: any) => [x.name, x.type, x.uid, x.url]),
+    [
+      ['Loki', 'loki', 'loki', 'http://loki.observability.svc.cluster.local:3100'],
+      ['Tempo', 'tempo', 'tempo', 'http://tempo.observability.svc.cluster.local:3200'],
+      ['Pyroscope', 'grafana-pyroscope-datasource', 'pyroscope', 'http://pyroscope.observability.svc.cluster.local:4040'],
+    ],
+  );
   t.true(d.doc.datasources.every((x: any) => x.access === 'proxy'));
 });
 
@@ -51,12 +54,23 @@ test('correlations: traces to logs and profiles, service map, node graph, logs t
   t.is(j.tracesToLogsV2.datasourceUid, 'loki');
   t.true(j.tracesToLogsV2.filterByTraceID);
   t.deepEqual(j.tracesToLogsV2.tags, [{ key: 'service.name', value: 'service_name' }]);
-  t.deepEqual(j.tracesToProfiles, { datasourceUid: 'pyroscope', profileTypeId: CPU_PROFILE, tags: [{ key: 'service.name', value: 'service_name' }], customQuery: false });
+  t.deepEqual(j.tracesToProfiles, {
+    datasourceUid: 'pyroscope',
+    profileTypeId: CPU_PROFILE,
+    tags: [{ key: 'service.name', value: 'service_name' }],
+    customQuery: false,
+  });
   t.deepEqual(j.serviceMap, { datasourceUid: 'prometheus' });
   t.deepEqual(j.nodeGraph, { enabled: true });
   t.deepEqual(j.lokiSearch, { datasourceUid: 'loki' });
   const fields = loki.jsonData.derivedFields;
-  t.deepEqual(fields.map((f: any) => [f.matcherType, f.datasourceUid]), [['regex', 'tempo'], ['label', 'tempo']]);
+  t.deepEqual(
+    fields.map((f: any) => [f.matcherType, f.datasourceUid]),
+    [
+      ['regex', 'tempo'],
+      ['label', 'tempo'],
+    ],
+  );
   const re = new RegExp(fields[0].matcherRegex);
   t.is(re.exec('level=info traceID=4bf92f3577b34da6a3ce929d0e0e4736 msg=ok')?.[1], '4bf92f3577b34da6a3ce929d0e0e4736');
   t.is(re.exec('{"msg":"ok","trace_id":"0af7651916cd43dd8448eb211c80319c"}')?.[1], '0af7651916cd43dd8448eb211c80319c');
@@ -88,12 +102,25 @@ test('the ConfigMap opts out of Flux substitution and survives strict substituti
 
 test('UIDs, namespace and label come from the config', (t) => {
   const d = datasources({
-    grafana: { datasources: { namespace: 'monitoring', label: 'grafana_ds', labelValue: 'yes', uids: { loki: 'logs', tempo: 'traces', pyroscope: 'profiles', prometheus: 'prom' } } },
+    grafana: {
+      datasources: {
+        namespace: 'monitoring',
+        label: 'grafana_ds',
+        labelValue: 'yes',
+        uids: { loki: 'logs', tempo: 'traces', pyroscope: 'profiles', prometheus: 'prom' },
+      },
+    },
   });
   t.is(d.cm.metadata.namespace, 'monitoring');
-  t.deepEqual(Object.keys(d.cm.metadata.labels).filter((k) => !k.startsWith('app.kubernetes.io/')), ['grafana_ds']);
+  t.deepEqual(
+    Object.keys(d.cm.metadata.labels).filter((k) => !k.startsWith('app.kubernetes.io/')),
+    ['grafana_ds'],
+  );
   t.is(d.cm.metadata.labels.grafana_ds, 'yes');
-  t.deepEqual(d.doc.datasources.map((x: any) => x.uid), ['logs', 'traces', 'profiles']);
+  t.deepEqual(
+    d.doc.datasources.map((x: any) => x.uid),
+    ['logs', 'traces', 'profiles'],
+  );
   t.is(d.tempo.jsonData.tracesToLogsV2.datasourceUid, 'logs');
   t.is(d.tempo.jsonData.tracesToProfiles.datasourceUid, 'profiles');
   t.is(d.tempo.jsonData.serviceMap.datasourceUid, 'prom');
@@ -105,7 +132,10 @@ test('UIDs, namespace and label come from the config', (t) => {
 
 test('only enabled systems get a datasource, and only links between them', (t) => {
   const noTempo = datasources({ tempo: { enabled: false } });
-  t.deepEqual(noTempo.doc.datasources.map((x: any) => x.name), ['Loki', 'Pyroscope']);
+  t.deepEqual(
+    noTempo.doc.datasources.map((x: any) => x.name),
+    ['Loki', 'Pyroscope'],
+  );
   t.is(noTempo.loki.jsonData.derivedFields, undefined);
 
   const noProfiles = datasources({ pyroscope: { enabled: false } });
@@ -118,7 +148,10 @@ test('only enabled systems get a datasource, and only links between them', (t) =
   t.truthy(noLogs.tempo.jsonData.tracesToProfiles);
 
   const profilesOnly = datasources({ loki: { enabled: false }, tempo: { enabled: false } });
-  t.deepEqual(profilesOnly.doc.datasources.map((x: any) => x.name), ['Pyroscope']);
+  t.deepEqual(
+    profilesOnly.doc.datasources.map((x: any) => x.name),
+    ['Pyroscope'],
+  );
   t.is(profilesOnly.cm.metadata.annotations?.[FLUX_SUBSTITUTE], undefined, 'nothing literal to protect');
 
   t.is(datasources({ grafana: { datasources: { enabled: false } } }).cms.length, 0);
@@ -145,10 +178,13 @@ test('service names follow value overrides: fullnameOverride, gateway off, servi
   t.is(d.loki.url, 'http://loki-read.observability.svc.cluster.local:3100');
   t.is(d.tempo.url, 'http://tempo-query-frontend.observability.svc.cluster.local:3200');
   t.is(d.pyroscope.url, 'http://profiles.observability.svc.cluster.local:4041');
-  t.is(datasources({ objectStorage: S3, loki: { mode: 'Distributed', values: { gateway: { enabled: false } } } }).loki.url, 'http://loki-query-frontend.observability.svc.cluster.local:3100');
+  t.is(
+    datasources({ objectStorage: S3, loki: { mode: 'Distributed', values: { gateway: { enabled: false } } } }).loki.url,
+    'http://loki-query-frontend.observability.svc.cluster.local:3100',
+  );
 });
 
-test('helmFullname() is the charts\' fullname helper', (t) => {
+test("helmFullname() is the charts' fullname helper", (t) => {
   t.is(helmFullname('loki', 'loki', {}), 'loki');
   t.is(helmFullname('tempo', 'tempo-distributed', {}), 'tempo-tempo-distributed');
   t.is(helmFullname('my-tempo-distributed', 'tempo-distributed', {}), 'my-tempo-distributed');

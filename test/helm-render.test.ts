@@ -53,13 +53,40 @@ for (const example of EXAMPLES) {
 const s3 = { type: 's3', endpoint: 'minio.minio.svc.cluster.local:9000', insecure: true, forcePathStyle: true, secretRef: { name: 'obj-s3' } };
 const gcs = { type: 'gcs', secretRef: { name: 'obj-gcs' } };
 const azure = { type: 'azure', secretRef: { name: 'obj-azure' } };
-const aws = { type: 's3', region: 'eu-west-1', secretRef: { name: 'obj-aws' }, buckets: { loki: { chunks: 'acme-chunks' }, tempo: 'acme-traces', pyroscope: 'acme-profiles' } };
+const aws = {
+  type: 's3',
+  region: 'eu-west-1',
+  secretRef: { name: 'obj-aws' },
+  buckets: { loki: { chunks: 'acme-chunks' }, tempo: 'acme-traces', pyroscope: 'acme-profiles' },
+};
 const kafka = { address: 'kafka.kafka.svc.cluster.local:9092', topic: 'spans', partitions: 2 };
 
 const MODES: [string, object][] = [
   ['defaults (all single binaries on volumes)', {}],
-  ['everything switched off that can be', { monitoring: { serviceMonitors: false }, loki: { rules: { enabled: false } }, tempo: { otlp: { grpc: false, http: true } }, grafana: { datasources: { enabled: false } } }],
-  ['custom sizes, classes, retention, alertmanager', { namespace: 'obs', storageClass: 'fast', alertmanager: { url: 'http://am.monitoring.svc.cluster.local:9093' }, loki: { retention: '30d', storage: { size: '7Gi', storageClass: 'slow' }, rules: { searchNamespace: 'apps', resource: 'both', label: 'x/rule', labelValue: 'yes' } }, tempo: { retention: '2w', maxBlockDuration: '30m', storage: { size: '3Gi' }, otlp: { grpc: true, http: false } }, pyroscope: { replicas: 2, retention: '45d', storage: { size: '4Gi', storageClass: 'px' }, route: { hostname: 'p.example.com' } } }],
+  [
+    'everything switched off that can be',
+    {
+      monitoring: { serviceMonitors: false },
+      loki: { rules: { enabled: false } },
+      tempo: { otlp: { grpc: false, http: true } },
+      grafana: { datasources: { enabled: false } },
+    },
+  ],
+  [
+    'custom sizes, classes, retention, alertmanager',
+    {
+      namespace: 'obs',
+      storageClass: 'fast',
+      alertmanager: { url: 'http://am.monitoring.svc.cluster.local:9093' },
+      loki: {
+        retention: '30d',
+        storage: { size: '7Gi', storageClass: 'slow' },
+        rules: { searchNamespace: 'apps', resource: 'both', label: 'x/rule', labelValue: 'yes' },
+      },
+      tempo: { retention: '2w', maxBlockDuration: '30m', storage: { size: '3Gi' }, otlp: { grpc: true, http: false } },
+      pyroscope: { replicas: 2, retention: '45d', storage: { size: '4Gi', storageClass: 'px' }, route: { hostname: 'p.example.com' } },
+    },
+  ],
   ['HelmRepository sources', { flux: { sourceKind: 'HelmRepository' } }],
   ['Loki SingleBinary on s3, schema migration', { objectStorage: s3, loki: { schemaMigrationDate: '2026-01-15' } }],
   ['Loki SimpleScalable on s3 (AWS region)', { objectStorage: aws, loki: { mode: 'SimpleScalable' } }],
@@ -69,15 +96,55 @@ const MODES: [string, object][] = [
   ['tempo-distributed 1.x on s3', { objectStorage: s3, tempo: { mode: 'Distributed', replicas: { ingester: 2 } } }],
   ['tempo-distributed 1.x on gcs', { objectStorage: gcs, tempo: { mode: 'Distributed', otlp: { grpc: false, http: true } } }],
   ['tempo-distributed 3.x with Kafka on s3', { objectStorage: s3, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka } }],
-  ['tempo-distributed 3.x with Kafka on azure', { objectStorage: azure, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka: { address: 'redpanda.kafka.svc:9092' } } }],
+  [
+    'tempo-distributed 3.x with Kafka on azure',
+    { objectStorage: azure, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka: { address: 'redpanda.kafka.svc:9092' } } },
+  ],
   ['Pyroscope single binary on gcs', { objectStorage: gcs, pyroscope: { route: { hostname: 'p.example.com' } } }],
-  ['Pyroscope Microservices on s3 with a route', { objectStorage: s3, pyroscope: { mode: 'Microservices', retention: '10d', route: { hostname: 'p.example.com' } } }],
+  [
+    'Pyroscope Microservices on s3 with a route',
+    { objectStorage: s3, pyroscope: { mode: 'Microservices', retention: '10d', route: { hostname: 'p.example.com' } } },
+  ],
   ['Pyroscope Microservices on azure', { objectStorage: azure, pyroscope: { mode: 'Microservices' } }],
   // The route and datasources must follow the Service names the charts derive from the final values.
-  ['name overrides in values', { loki: { values: { fullnameOverride: 'logs' } }, tempo: { values: { fullnameOverride: 'traces' } }, pyroscope: { values: { pyroscope: { fullnameOverride: 'prof' } }, route: { hostname: 'p.example.com' } } }],
-  ['name overrides in values, scalable, Loki gateway off', { objectStorage: s3, loki: { mode: 'SimpleScalable', values: { gateway: { enabled: false } } }, tempo: { mode: 'Distributed', values: { fullnameOverride: 'traces' } }, pyroscope: { mode: 'Microservices', values: { pyroscope: { nameOverride: 'prof' } }, route: { hostname: 'p.example.com' } } }],
-  ['everything scalable on s3, home-ops layout', { objectStorage: s3, loki: { mode: 'Distributed' }, tempo: { mode: 'Distributed' }, pyroscope: { mode: 'Microservices', route: { hostname: 'p.${SECRET_DOMAIN}' } }, output: { layout: 'home-ops' }, flux: { kustomization: { path: './kubernetes/apps/observability' } } }],
-  ['collector with every signal, HelmRepository sources, home-ops layout', { collector: { enabled: true, logs: { events: true }, profiles: { ebpf: true }, labels: { cluster: '${CLUSTER_NAME}' } }, output: { layout: 'home-ops' }, flux: { sourceKind: 'HelmRepository', kustomization: { path: './kubernetes/apps/observability' } }, objectStorage: s3, tempo: { mode: 'Distributed' } }],
+  [
+    'name overrides in values',
+    {
+      loki: { values: { fullnameOverride: 'logs' } },
+      tempo: { values: { fullnameOverride: 'traces' } },
+      pyroscope: { values: { pyroscope: { fullnameOverride: 'prof' } }, route: { hostname: 'p.example.com' } },
+    },
+  ],
+  [
+    'name overrides in values, scalable, Loki gateway off',
+    {
+      objectStorage: s3,
+      loki: { mode: 'SimpleScalable', values: { gateway: { enabled: false } } },
+      tempo: { mode: 'Distributed', values: { fullnameOverride: 'traces' } },
+      pyroscope: { mode: 'Microservices', values: { pyroscope: { nameOverride: 'prof' } }, route: { hostname: 'p.example.com' } },
+    },
+  ],
+  [
+    'everything scalable on s3, home-ops layout',
+    {
+      objectStorage: s3,
+      loki: { mode: 'Distributed' },
+      tempo: { mode: 'Distributed' },
+      pyroscope: { mode: 'Microservices', route: { hostname: 'p.${SECRET_DOMAIN}' } },
+      output: { layout: 'home-ops' },
+      flux: { kustomization: { path: './kubernetes/apps/observability' } },
+    },
+  ],
+  [
+    'collector with every signal, HelmRepository sources, home-ops layout',
+    {
+      collector: { enabled: true, logs: { events: true }, profiles: { ebpf: true }, labels: { cluster: '${CLUSTER_NAME}' } },
+      output: { layout: 'home-ops' },
+      flux: { sourceKind: 'HelmRepository', kustomization: { path: './kubernetes/apps/observability' } },
+      objectStorage: s3,
+      tempo: { mode: 'Distributed' },
+    },
+  ],
 ];
 
 for (const [title, spec] of MODES) {
@@ -85,11 +152,13 @@ for (const [title, spec] of MODES) {
 }
 
 /** anySpec, and sometimes Tempo 3 (tempo-distributed 3.x with Kafka) where Tempo is distributed. */
-const withKafka = fc.tuple(anySpec, fc.boolean(), fc.integer({ min: 1, max: 4 })).map(([spec, kafka, partitions]) =>
-  kafka && spec.tempo?.mode === 'Distributed'
-    ? { ...spec, tempo: { ...spec.tempo, chart: { version: '3.3.0' }, kafka: { address: 'kafka.kafka.svc.cluster.local:9092', partitions } } }
-    : spec,
-);
+const withKafka = fc
+  .tuple(anySpec, fc.boolean(), fc.integer({ min: 1, max: 4 }))
+  .map(([spec, kafka, partitions]) =>
+    kafka && spec.tempo?.mode === 'Distributed'
+      ? { ...spec, tempo: { ...spec.tempo, chart: { version: '3.3.0' }, kafka: { address: 'kafka.kafka.svc.cluster.local:9092', partitions } } }
+      : spec,
+  );
 
 testWith(NEEDS, 'random valid configs render with Helm v4 and carry the config', (t) => {
   fc.assert(
@@ -105,15 +174,53 @@ testWith(NEEDS, 'random valid configs render with Helm v4 and carry the config',
 
 /** Each breakage of the generated output that the checks above must catch, and what they say. */
 const BREAKAGES: [string, (o: any) => void, RegExp][] = [
-  ['sidecar folder off the ruler directory', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'loki' && (o.spec.values.sidecar.rules.folder = '/rules/other'), /FOLDER is "\/rules\/other", config asks "\/rules\/fake"/],
-  ['an unknown Loki key', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'loki' && (o.spec.values.loki.structuredConfig = { limits_config: { retention_periods: '1d' } }), /does not accept config key limits_config\.retention_periods/],
-  ['Tempo retention lost', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'tempo' && (o.spec.values.tempo.retention = '1h'), /block_retention \(s\) is 3600, config asks 86400/],
-  ['a credential not set on Pyroscope', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && delete o.spec.values.pyroscope.extraEnvVars.AWS_SECRET_ACCESS_KEY, /pyroscope: StatefulSet\/pyroscope\/pyroscope: \$\{AWS_SECRET_ACCESS_KEY\} is not set/],
-  ['an unknown Pyroscope key', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && (o.spec.values.pyroscope.structuredConfig.storage.s3.bucket = 'x'), /pyroscope 2\.2\.1 does not accept config key storage\.s3\.bucket$/],
-  ['Tempo without env expansion', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'tempo' && delete o.spec.values.tempo.extraArgs, /StatefulSet\/tempo\/tempo reads .* without -config.expand-env=true/],
-  ['a volume size lost', (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && (o.spec.values.pyroscope.persistence.size = '1Gi'), /pyroscope claim data is 1Gi, config asks 10Gi/],
-  ['the route on a wrong port', (o) => o.kind === 'HTTPRoute' && (o.spec.rules[0].backendRefs[0].port = 4041), /HTTPRoute pyroscope: Service pyroscope has no port 4041/],
-  ['a datasource on a missing Service', (o) => o.kind === 'ConfigMap' && (o.data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace('http://tempo.', 'http://tempo-query.')]))), /Grafana datasource Tempo .*no Service tempo-query in namespace observability/],
+  [
+    'sidecar folder off the ruler directory',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'loki' && (o.spec.values.sidecar.rules.folder = '/rules/other'),
+    /FOLDER is "\/rules\/other", config asks "\/rules\/fake"/,
+  ],
+  [
+    'an unknown Loki key',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'loki' && (o.spec.values.loki.structuredConfig = { limits_config: { retention_periods: '1d' } }),
+    /does not accept config key limits_config\.retention_periods/,
+  ],
+  [
+    'Tempo retention lost',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'tempo' && (o.spec.values.tempo.retention = '1h'),
+    /block_retention \(s\) is 3600, config asks 86400/,
+  ],
+  [
+    'a credential not set on Pyroscope',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && delete o.spec.values.pyroscope.extraEnvVars.AWS_SECRET_ACCESS_KEY,
+    /pyroscope: StatefulSet\/pyroscope\/pyroscope: \$\{AWS_SECRET_ACCESS_KEY\} is not set/,
+  ],
+  [
+    'an unknown Pyroscope key',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && (o.spec.values.pyroscope.structuredConfig.storage.s3.bucket = 'x'),
+    /pyroscope 2\.2\.1 does not accept config key storage\.s3\.bucket$/,
+  ],
+  [
+    'Tempo without env expansion',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'tempo' && delete o.spec.values.tempo.extraArgs,
+    /StatefulSet\/tempo\/tempo reads .* without -config.expand-env=true/,
+  ],
+  [
+    'a volume size lost',
+    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && (o.spec.values.pyroscope.persistence.size = '1Gi'),
+    /pyroscope claim data is 1Gi, config asks 10Gi/,
+  ],
+  [
+    'the route on a wrong port',
+    (o) => o.kind === 'HTTPRoute' && (o.spec.rules[0].backendRefs[0].port = 4041),
+    /HTTPRoute pyroscope: Service pyroscope has no port 4041/,
+  ],
+  [
+    'a datasource on a missing Service',
+    (o) =>
+      o.kind === 'ConfigMap' &&
+      (o.data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace('http://tempo.', 'http://tempo-query.')]))),
+    /Grafana datasource Tempo .*no Service tempo-query in namespace observability/,
+  ],
 ];
 
 for (const [title, breakIt, message] of BREAKAGES) {
@@ -124,7 +231,10 @@ for (const [title, breakIt, message] of BREAKAGES) {
     broken.forEach(breakIt);
     t.deepEqual(checkGenerated(spec, out.objects, out.results).problems, []);
     const problems = checkGenerated(spec, broken, out.results).problems;
-    t.true(problems.some((p) => message.test(p)), problems.join('\n'));
+    t.true(
+      problems.some((p) => message.test(p)),
+      problems.join('\n'),
+    );
   });
 }
 

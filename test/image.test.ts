@@ -26,17 +26,14 @@ const sh = (cmd: string, args: string[], opts: { input?: string; env?: NodeJS.Pr
 
 const podmanWorks = sh('podman', ['info']).status === 0;
 // The function's sources may not have landed yet: nothing to put in an image then.
-const fnPresent =
-  existsSync(join(root, 'functions', FN, 'main.ts')) || existsSync(join(root, 'dist', `${FN}.cjs`));
+const fnPresent = existsSync(join(root, 'functions', FN, 'main.ts')) || existsSync(join(root, 'dist', `${FN}.cjs`));
 
 if (!podmanWorks && process.env.CI === 'true') {
   test('image: podman is required in CI (run .ci/setup-podman.sh)', (t) => {
     t.fail('podman is not available (`podman info` failed)');
   });
 } else if (!podmanWorks || !fnPresent) {
-  const why = !podmanWorks
-    ? 'podman is not available (install it with .ci/setup-podman.sh)'
-    : `function ${FN} is not there yet (no functions/${FN}/main.ts)`;
+  const why = !podmanWorks ? 'podman is not available (install it with .ci/setup-podman.sh)' : `function ${FN} is not there yet (no functions/${FN}/main.ts)`;
   test(`image: skipped, ${why}`, (t) => {
     t.log(`skipped: ${why}`);
     t.pass();
@@ -60,10 +57,7 @@ if (!podmanWorks && process.env.CI === 'true') {
     t.is(rl?.apiVersion, 'config.kubernetes.io/v1');
     if (r.status !== 0) {
       // A failing KRM function must say why in results.
-      t.true(
-        Array.isArray(rl.results) && rl.results.some((x: { severity?: string }) => x.severity === 'error'),
-        'exit 1 without an error result',
-      );
+      t.true(Array.isArray(rl.results) && rl.results.some((x: { severity?: string }) => x.severity === 'error'), 'exit 1 without an error result');
     }
   };
 

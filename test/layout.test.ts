@@ -55,7 +55,10 @@ test('home-ops: <namespace>/<app>/app/<kind>.yaml, app/kustomization.yaml and <n
   t.is(f['observability/namespace.yaml'], 'v1 Namespace observability');
   t.is(f['observability/stack-alerts/app/prometheusrule.yaml'], 'monitoring.coreos.com/v1 PrometheusRule observability-stack-alerts');
   t.is(Object.keys(f).length, 20);
-  t.true(Object.keys(f).every((p) => p === 'observability/namespace.yaml' || /^observability\/[a-z-]+\/(ks\.yaml|app\/[a-z-]+\.yaml)$/.test(p)), 'nothing outside the layout');
+  t.true(
+    Object.keys(f).every((p) => p === 'observability/namespace.yaml' || /^observability\/[a-z-]+\/(ks\.yaml|app\/[a-z-]+\.yaml)$/.test(p)),
+    'nothing outside the layout',
+  );
 });
 
 test('home-ops: each app/kustomization.yaml lists exactly the other files of its folder and is local config', (t) => {
@@ -72,7 +75,14 @@ test('home-ops: each app/kustomization.yaml lists exactly the other files of its
     const k = objects.find((o: any) => pathOf(o) === `${dir}/kustomization.yaml`);
     t.truthy(k, `${dir} has no kustomization.yaml`);
     t.is(k.metadata.annotations[LOCAL_CONFIG], 'true');
-    t.deepEqual(k.resources, names.filter((n) => n !== 'kustomization.yaml').sort().map((n) => `./${n}`), dir);
+    t.deepEqual(
+      k.resources,
+      names
+        .filter((n) => n !== 'kustomization.yaml')
+        .sort()
+        .map((n) => `./${n}`),
+      dir,
+    );
   }
 });
 
@@ -82,7 +92,11 @@ test('the layout changes files, not objects: flat and home-ops hold the same app
     for (const k of Object.keys(c.metadata.annotations)) if (k.includes('config.kubernetes.io/')) delete c.metadata.annotations[k];
     return JSON.stringify(c);
   };
-  const applied = (spec: object) => generated(spec).filter((o: any) => o.kind !== 'Kustomization').map(strip).sort();
+  const applied = (spec: object) =>
+    generated(spec)
+      .filter((o: any) => o.kind !== 'Kustomization')
+      .map(strip)
+      .sort();
   t.deepEqual(applied({ output: { layout: 'home-ops' }, flux: HOME_OPS_FLUX }), applied({}));
 });
 
@@ -90,7 +104,8 @@ test('home-ops with sourceKind HelmRepository: a sources app the release apps de
   const objects = generated({ output: { layout: 'home-ops' }, flux: { ...HOME_OPS_FLUX, sourceKind: 'HelmRepository' } });
   const f = Object.fromEntries(objects.map((o: any) => [pathOf(o), o]));
   t.deepEqual(f['observability/sources/app/kustomization.yaml'].resources, ['./helmrepository-grafana-community.yaml', './helmrepository-grafana.yaml']);
-  for (const app of ['loki', 'tempo', 'pyroscope']) t.deepEqual(f[`observability/${app}/ks.yaml`].spec.dependsOn, [{ name: 'sources', namespace: 'flux-system' }], app);
+  for (const app of ['loki', 'tempo', 'pyroscope'])
+    t.deepEqual(f[`observability/${app}/ks.yaml`].spec.dependsOn, [{ name: 'sources', namespace: 'flux-system' }], app);
   t.is(f['observability/sources/ks.yaml'].spec.dependsOn, undefined);
   t.is(f['observability/grafana-datasources/ks.yaml'].spec.dependsOn, undefined);
 });
@@ -114,8 +129,14 @@ const kustomize = (dir: string) => spawnSync('kubectl', ['kustomize', dir], { en
     t.is(r.status, 0, r.stderr);
     const built = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS());
     t.true(built.length >= 1, app);
-    t.false(built.some((o) => o.kind === 'Kustomization'), `${app}: the local-config kustomization was built`);
-    t.true(built.every((o) => o.metadata.namespace === 'observability'), app);
+    t.false(
+      built.some((o) => o.kind === 'Kustomization'),
+      `${app}: the local-config kustomization was built`,
+    );
+    t.true(
+      built.every((o) => o.metadata.namespace === 'observability'),
+      app,
+    );
   }
 });
 
@@ -124,8 +145,14 @@ const kustomize = (dir: string) => spawnSync('kubectl', ['kustomize', dir], { en
   t.is(r.status, 0, r.stderr);
   const all = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS());
   const namespaces = all.filter((o) => o.kind === 'Namespace');
-  t.deepEqual(namespaces.map((o) => [o.metadata.name, o.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']]), [['observability', 'disabled']]);
+  t.deepEqual(
+    namespaces.map((o) => [o.metadata.name, o.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']]),
+    [['observability', 'disabled']],
+  );
   const built = all.filter((o) => o.kind !== 'Namespace');
   t.deepEqual(built.map((o) => `${o.apiVersion} ${o.kind}`).sort(), Array(6).fill('kustomize.toolkit.fluxcd.io/v1 Kustomization'));
-  t.deepEqual(built.map((o) => o.spec.path).sort(), ['grafana-dashboards', 'grafana-datasources', 'loki', 'pyroscope', 'stack-alerts', 'tempo'].map((a) => `./kubernetes/apps/observability/${a}/app`));
+  t.deepEqual(
+    built.map((o) => o.spec.path).sort(),
+    ['grafana-dashboards', 'grafana-datasources', 'loki', 'pyroscope', 'stack-alerts', 'tempo'].map((a) => `./kubernetes/apps/observability/${a}/app`),
+  );
 });

@@ -10,7 +10,13 @@ import { mustReference } from './support/reference.ts';
 
 const CORPUS = 'logql/loki-parser-corpus.json';
 
-interface Case { query: string; loki: 'ok' | 'error'; type: 'log' | 'metric' | 'unknown'; source: string; execFails?: boolean }
+interface Case {
+  query: string;
+  loki: 'ok' | 'error';
+  type: 'log' | 'metric' | 'unknown';
+  source: string;
+  execFails?: boolean;
+}
 
 /** Our verdict differs from Loki's parser on these (keyed by the query's file:line in grafana/loki), and why. */
 const DISAGREEMENTS: Record<string, string> = {
@@ -23,11 +29,14 @@ function load(): Case[] {
   return all.filter((c): c is Case => typeof c === 'object' && c !== null && 'query' in c);
 }
 
-testWith({ reference: [CORPUS] }, 'agreement with Loki\'s parser tests: every disagreement is listed with its reason', (t) => {
+testWith({ reference: [CORPUS] }, "agreement with Loki's parser tests: every disagreement is listed with its reason", (t) => {
   const cases = load();
   t.true(cases.length >= 900, `${cases.length} queries`);
   const differ: Record<string, string> = {};
-  let validAccepted = 0, valid = 0, invalidRefused = 0, invalid = 0;
+  let validAccepted = 0,
+    valid = 0,
+    invalidRefused = 0,
+    invalid = 0;
   for (const c of cases) {
     const r = checkLogQL(c.query);
     if (c.loki === 'ok') {
@@ -51,9 +60,10 @@ testWith({ reference: [CORPUS] }, 'agreement with Loki\'s parser tests: every di
   }
 });
 
-testWith({ reference: [CORPUS] }, 'on Loki\'s parser tests the recognizer answers for 90 % of the valid queries, never for an invalid one, and agrees', (t) => {
+testWith({ reference: [CORPUS] }, "on Loki's parser tests the recognizer answers for 90 % of the valid queries, never for an invalid one, and agrees", (t) => {
   const cases = load();
-  let valid = 0, answered = 0;
+  let valid = 0,
+    answered = 0;
   for (const c of cases) {
     const fast = recognizeLogQL(c.query);
     if (c.loki === 'ok') valid++;

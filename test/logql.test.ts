@@ -34,8 +34,14 @@ test('extracts the matchers of every stream selector, not pipeline label filters
   const r = checkLogQL('sum(rate({app="a", env=~"p.*"} | json | level="error" [5m])) / sum(rate({app!=`b\\`, x="y"}[5m]))');
   if (!r.ok) return t.fail(r.message);
   t.deepEqual(r.matchers, [
-    [{ name: 'app', op: '=', value: 'a' }, { name: 'env', op: '=~', value: 'p.*' }],
-    [{ name: 'app', op: '!=', value: 'b\\' }, { name: 'x', op: '=', value: 'y' }],
+    [
+      { name: 'app', op: '=', value: 'a' },
+      { name: 'env', op: '=~', value: 'p.*' },
+    ],
+    [
+      { name: 'app', op: '!=', value: 'b\\' },
+      { name: 'x', op: '=', value: 'y' },
+    ],
   ]);
 });
 
@@ -70,7 +76,7 @@ test('message quotes the text at the error position', (t) => {
   t.regex(r.message, /^syntax error at line 1, column \d+ near "\?= 1": unexpected "\?"/);
 });
 
-test('operator precedence is Loki\'s: a set operator takes what * and ^ built', (t) => {
+test("operator precedence is Loki's: a set operator takes what * and ^ built", (t) => {
   // Lezer's own grammar nests these as `sum * (2 or sum)` and `vector ^ (2 or vector)`.
   for (const q of ['sum(rate({a="b"}[5m])) * 2 or sum(rate({c="d"}[5m]))', 'vector(1) ^ 2 or vector(1)', 'vector(1) + 1 > 2 unless vector(1) * 3']) {
     for (const r of [checkLogQL(q), checkLogQL(q, { recognizer: false })]) t.true(r.ok, `${q}: ${r.ok ? '' : r.message}`);

@@ -17,7 +17,11 @@ test('metadata.yaml has the kpt catalog shape and names exactly the examples tha
   const meta = YAML.parse(read(`docs/${FN}/metadata.yaml`));
   t.deepEqual(Object.keys(meta).sort(), ['description', 'examplePackageURLs', 'image', 'license', 'sourceURL', 'tags']);
   t.true(examples.includes('loki-rules'));
-  for (const n of examples) t.true(kptfile(n).pipeline.mutators.some((m: any) => String(m.image).replace(/:[^:/]+$/, '') === meta.image), n);
+  for (const n of examples)
+    t.true(
+      kptfile(n).pipeline.mutators.some((m: any) => String(m.image).replace(/:[^:/]+$/, '') === meta.image),
+      n,
+    );
   t.is(meta.license, JSON.parse(read('package.json')).license);
   t.regex(meta.sourceURL, new RegExp(`/tree/[^/]+/functions/${FN}$`));
   const listed = meta.examplePackageURLs.map((u: string) => /\/examples\/([^/]+)$/.exec(u)?.[1]).sort();
@@ -29,7 +33,8 @@ test('the doc links to files that exist, lists the examples and states the defau
   for (const n of examples) t.true(doc.includes(`](../examples/${n})`), n);
   t.true(doc.includes(`\`${DEFAULT_LABEL}\` = \`"${DEFAULT_LABEL_VALUE}"\``));
   t.true(doc.includes(`else \`${DEFAULT_NAMESPACE}\``));
-  for (const s of ['## Overview', '### kpt', '### kustomize', '## Function config', '## Examples', 'kustomize.toolkit.fluxcd.io/substitute: disabled']) t.true(doc.includes(s), s);
+  for (const s of ['## Overview', '### kpt', '### kustomize', '## Function config', '## Examples', 'kustomize.toolkit.fluxcd.io/substitute: disabled'])
+    t.true(doc.includes(s), s);
 });
 
 test('--help names the doc, which exists', (t) => {

@@ -5,7 +5,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import {
-  ORCHESTRATOR_KEY, ROOT, bundle, byKey, ensureImages, generatedObjects, imageRef, parseDocs, pipelineTest, run, shimEnv, show, tempDir, writeFiles,
+  ORCHESTRATOR_KEY,
+  ROOT,
+  bundle,
+  byKey,
+  ensureImages,
+  generatedObjects,
+  imageRef,
+  parseDocs,
+  pipelineTest,
+  run,
+  shimEnv,
+  show,
+  tempDir,
+  writeFiles,
 } from './support/pipelines.ts';
 
 const FN = 'loki-rules';
@@ -56,7 +69,11 @@ const rendered = () => byKey(generatedObjects(EXAMPLE).filter((o) => o.metadata.
 function assertBuild(t: import('ava').ExecutionContext, stdout: string) {
   const out = parseDocs(stdout);
   for (const o of out) {
-    t.deepEqual(Object.keys(o.metadata.annotations ?? {}).filter((k) => ORCHESTRATOR_KEY.test(k)), [], `${o.kind} ${o.metadata.name} keeps orchestrator annotations`);
+    t.deepEqual(
+      Object.keys(o.metadata.annotations ?? {}).filter((k) => ORCHESTRATOR_KEY.test(k)),
+      [],
+      `${o.kind} ${o.metadata.name} keeps orchestrator annotations`,
+    );
     t.false(['LokiRule', 'ObservabilityConfig'].includes(o.kind), `${o.kind} is local config and must not be emitted`);
   }
   const objects = byKey(out);
@@ -97,7 +114,10 @@ pipelineTest('kubectl kustomize: an invalid LokiRule (legacy plugin) fails the b
   t.is(r.stdout, '');
   const ours = r.stderr.split('\n').filter((l) => l.includes('loki-rules:'));
   t.is(ours.length, 1, r.stderr);
-  t.regex(ours[0]!, /loki-rules: error \[LokiRule shop\/shop-alerts, field spec\.groups\.0\.rules\.1\.expr\]: group "shop-errors": alert "ShopErrorRatioHigh": invalid LogQL/);
+  t.regex(
+    ours[0]!,
+    /loki-rules: error \[LokiRule shop\/shop-alerts, field spec\.groups\.0\.rules\.1\.expr\]: group "shop-errors": alert "ShopErrorRatioHigh": invalid LogQL/,
+  );
   t.regex(r.stderr, /failure in plugin configured via .*; exit status 1/);
 });
 

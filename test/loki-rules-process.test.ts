@@ -44,11 +44,30 @@ test('exit 1 on an invalid rule under kustomize: one stderr line with resource, 
 });
 
 test('one stderr line per error, warnings too, and exit 0 with warnings only', (t) => {
-  const two = lokiRule('two', 'shop', [{ name: 'g', rules: [{ alert: 'A', expr: '{app="a"}', for: '5m' }, { record: 'bad name', expr: 'sum(rate({app="a"}[5m]))' }] }]);
+  const two = lokiRule('two', 'shop', [
+    {
+      name: 'g',
+      rules: [
+        { alert: 'A', expr: '{app="a"}', for: '5m' },
+        { record: 'bad name', expr: 'sum(rate({app="a"}[5m]))' },
+      ],
+    },
+  ]);
   const r = runFn(FN, resourceList([two]), [], KUSTOMIZE_ENV);
   t.is(r.code, 1);
-  t.deepEqual(r.stderr.trim().split('\n').map((l) => /field ([^\]]+)\]/.exec(l)?.[1]), ['spec.groups.0.rules.0.expr', 'spec.groups.0.rules.1.record']);
-  const warn = runFn(FN, resourceList([lokiRule('w', 'shop', [{ name: 'g', rules: [{ alert: 'A', expr: 'sum(rate({app="a"}[5m])) > 0' }] }])]), [], KUSTOMIZE_ENV);
+  t.deepEqual(
+    r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => /field ([^\]]+)\]/.exec(l)?.[1]),
+    ['spec.groups.0.rules.0.expr', 'spec.groups.0.rules.1.record'],
+  );
+  const warn = runFn(
+    FN,
+    resourceList([lokiRule('w', 'shop', [{ name: 'g', rules: [{ alert: 'A', expr: 'sum(rate({app="a"}[5m])) > 0' }] }])]),
+    [],
+    KUSTOMIZE_ENV,
+  );
   t.is(warn.code, 0);
   t.regex(warn.stderr, /^loki-rules: warning \[LokiRule shop\/w.*no "for" duration/);
 });

@@ -42,7 +42,10 @@ test('unknown fields anywhere in a LokiRule are errors with their path', (t) => 
 test('envelope errors: missing spec.groups, a bad name or namespace, an unsupported apiVersion', (t) => {
   const noGroups = lokiRule('a', 'shop');
   delete noGroups.spec.groups;
-  t.deepEqual(run([noGroups]).errors.map((e) => e.field?.path), ['spec.groups']);
+  t.deepEqual(
+    run([noGroups]).errors.map((e) => e.field?.path),
+    ['spec.groups'],
+  );
   const noSpec = lokiRule('a', 'shop');
   delete noSpec.spec;
   t.like(run([noSpec]).errors[0], { message: 'is required (a mapping)', field: { path: 'spec' } });
@@ -67,7 +70,9 @@ test('duplicate identities: two LokiRules for one ConfigMap are an error naming 
 });
 
 test('warnings (legal but suspicious) keep the ConfigMap and exit cleanly', (t) => {
-  const r = run([lokiRule('a', 'shop', groupWith({ alert: 'NoFor', expr: 'label_replace(sum(count_over_time({app="a"}[5m])), "1x", "$1", "app", "(.*)") > 0' }))]);
+  const r = run([
+    lokiRule('a', 'shop', groupWith({ alert: 'NoFor', expr: 'label_replace(sum(count_over_time({app="a"}[5m])), "1x", "$1", "app", "(.*)") > 0' })),
+  ]);
   t.deepEqual(r.errors, []);
   t.deepEqual(r.warnings.map((w) => w.field?.path).sort(), ['spec.groups.0.rules.0', 'spec.groups.0.rules.0.expr']);
   t.is(r.generated.length, 1);

@@ -204,7 +204,12 @@ test('ownership: an edited generated ConfigMap is replaced on rerun; a removed L
 });
 
 test('ownership: a user ConfigMap with the generated identity is an error and stays', (t) => {
-  const mine = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'loki-rules-a', namespace: 'shop', annotations: { [PATH]: 'mine.yaml' } }, data: { x: 'y' } };
+  const mine = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'loki-rules-a', namespace: 'shop', annotations: { [PATH]: 'mine.yaml' } },
+    data: { x: 'y' },
+  };
   const r = run([lokiRule('a', 'shop'), mine]);
   t.is(r.errors.length, 1);
   t.regex(r.errors[0]!.message, /does not own.*mine\.yaml/);
@@ -230,7 +235,11 @@ const packageText = () =>
   YAML.stringify({
     apiVersion: 'config.kubernetes.io/v1',
     kind: 'ResourceList',
-    items: [obsConfig({ label: 'example.org/loki' }), lokiRule('api', 'shop', [alertGroup(), recordGroup()]), lokiRule('edge', 'ingress', [recordGroup('edge')])],
+    items: [
+      obsConfig({ label: 'example.org/loki' }),
+      lokiRule('api', 'shop', [alertGroup(), recordGroup()]),
+      lokiRule('edge', 'ingress', [recordGroup('edge')]),
+    ],
   });
 
 test('idempotent: running on its own output gives the same bytes', (t) => {
@@ -247,7 +256,10 @@ test('deterministic: the same input gives the same bytes, and input order does n
   const forward = run(rules).generated;
   const backward = run([...rules].reverse()).generated;
   t.deepEqual(forward, backward);
-  t.deepEqual(forward.map((o: any) => `${o.metadata.namespace}/${o.metadata.name}`), ['x/loki-rules-a', 'x/loki-rules-b', 'y/loki-rules-a']);
+  t.deepEqual(
+    forward.map((o: any) => `${o.metadata.namespace}/${o.metadata.name}`),
+    ['x/loki-rules-a', 'x/loki-rules-b', 'y/loki-rules-a'],
+  );
 });
 
 test('the LokiRule gets the local-config annotation once, and keeps one it already has', (t) => {

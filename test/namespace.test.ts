@@ -24,9 +24,12 @@ test('by default the stack Namespace is generated, valid, and never pruned by Fl
   t.deepEqual(Object.keys(ns).sort(), ['apiVersion', 'kind', 'metadata'], 'no spec or status');
 });
 
-test('spec.namespace names it; grafana.datasources.namespace (Grafana\'s own) gets none', (t) => {
+test("spec.namespace names it; grafana.datasources.namespace (Grafana's own) gets none", (t) => {
   const out = generateFor({ namespace: 'telemetry', grafana: { datasources: { namespace: 'monitoring' } } });
-  t.deepEqual(namespaces(out.objects).map((n: any) => [n.metadata.name, n.metadata.annotations[PATH]]), [['telemetry', 'telemetry/namespace.yaml']]);
+  t.deepEqual(
+    namespaces(out.objects).map((n: any) => [n.metadata.name, n.metadata.annotations[PATH]]),
+    [['telemetry', 'telemetry/namespace.yaml']],
+  );
 });
 
 test('spec.createNamespace: false generates none', (t) => {
@@ -38,7 +41,10 @@ test('home-ops: kubernetes/apps/<namespace>/namespace.yaml, outside every app fo
   const [ns] = namespaces(objects);
   t.is(ns.metadata.annotations[PATH], 'observability/namespace.yaml');
   const listed = objects.filter((o: any) => o.kind === 'Kustomization' && Array.isArray(o.resources)).flatMap((o: any) => o.resources);
-  t.false(listed.some((r: string) => r.includes('namespace')), 'no app kustomization lists it: the namespace folder\'s own kustomization.yaml does');
+  t.false(
+    listed.some((r: string) => r.includes('namespace')),
+    "no app kustomization lists it: the namespace folder's own kustomization.yaml does",
+  );
 });
 
 const userNamespace = (extra: object = {}) => ({
@@ -52,14 +58,20 @@ test("the user's Namespace of that name stays as it is and no second one is gene
   const cfg = config({});
   const mine = userNamespace();
   const out = transform(Item.fromObject(cfg), [Item.fromObject(cfg), Item.fromObject(mine)]);
-  t.false(out.results.some((r) => r.severity === 'error'), JSON.stringify(out.results));
+  t.false(
+    out.results.some((r) => r.severity === 'error'),
+    JSON.stringify(out.results),
+  );
   const all = namespaces(out.items.map((i) => i.object));
   t.is(all.length, 1);
   t.deepEqual(all[0], mine);
-  t.true(out.items.some((i) => i.kind === 'HelmRelease'), 'the stack is still generated');
+  t.true(
+    out.items.some((i) => i.kind === 'HelmRelease'),
+    'the stack is still generated',
+  );
 });
 
-test('a Namespace we generated earlier is replaced, not mistaken for the user\'s (idempotent)', (t) => {
+test("a Namespace we generated earlier is replaced, not mistaken for the user's (idempotent)", (t) => {
   const cfg = config({});
   const first = transform(Item.fromObject(cfg), [Item.fromObject(cfg)]);
   const again = transform(Item.fromObject(cfg), first.items);
@@ -88,12 +100,21 @@ test('home-ops: a namespace kustomization.yaml that does not list namespace.yaml
   t.is(warned.length, 1);
   t.regex(warned[0]!.message, /observability\/kustomization\.yaml does not list \.\/namespace\.yaml.*spec\.createNamespace: false/);
   t.is(warned[0]!.file?.path, 'observability/kustomization.yaml');
-  t.deepEqual(run(['./namespace.yaml', './loki/ks.yaml']).filter((r) => r.severity === 'warning'), []);
-  t.deepEqual(run(['namespace.yaml']).filter((r) => r.severity === 'warning'), []);
+  t.deepEqual(
+    run(['./namespace.yaml', './loki/ks.yaml']).filter((r) => r.severity === 'warning'),
+    [],
+  );
+  t.deepEqual(
+    run(['namespace.yaml']).filter((r) => r.severity === 'warning'),
+    [],
+  );
   // Flat layout: the Flux Kustomization (or the user's) applies the whole folder, namespace.yaml included.
   const flat = config({});
   const flatRun = transform(Item.fromObject(flat), [Item.fromObject(flat), Item.fromObject(theirs(['./loki']))]).results;
-  t.deepEqual(flatRun.filter((r) => r.severity === 'warning'), []);
+  t.deepEqual(
+    flatRun.filter((r) => r.severity === 'warning'),
+    [],
+  );
 });
 
 test('the Namespace carries the generated-by marker, so a later run owns it', (t) => {

@@ -44,11 +44,20 @@ test('two ObservabilityConfigs in one package: both stacks coexist, and re-runni
   const all = generated(b.items);
   const namespaces = new Set(all.map((o: any) => o.metadata.namespace));
   t.true(namespaces.has('observability') && namespaces.has('obs-staging'), [...namespaces].join(','));
-  const hr = (ns: string) => all.filter((o: any) => o.kind === 'HelmRelease' && o.metadata.namespace === ns).map((o: any) => o.metadata.name).sort();
+  const hr = (ns: string) =>
+    all
+      .filter((o: any) => o.kind === 'HelmRelease' && o.metadata.namespace === ns)
+      .map((o: any) => o.metadata.name)
+      .sort();
   t.deepEqual(hr('observability'), ['loki', 'pyroscope', 'tempo']);
   t.deepEqual(hr('obs-staging'), ['loki', 'tempo']);
   // Each object is written under its stack's namespace folder, and says which config made it.
-  for (const o of all) t.is(o.metadata.annotations[GENERATED_FROM], `ObservabilityConfig/${o.metadata.annotations[PATH].startsWith('obs-staging/') ? 'staging' : 'prod'}`, keys([o])[0]);
+  for (const o of all)
+    t.is(
+      o.metadata.annotations[GENERATED_FROM],
+      `ObservabilityConfig/${o.metadata.annotations[PATH].startsWith('obs-staging/') ? 'staging' : 'prod'}`,
+      keys([o])[0],
+    );
   // The prod objects are exactly what prod alone generates.
   const alone = step(transform, PROD, [Item.fromObject(PROD)]);
   t.deepEqual(keys(all.filter((o: any) => o.metadata.annotations[GENERATED_FROM] === 'ObservabilityConfig/prod')), keys(generated(alone.items)));
@@ -65,12 +74,16 @@ test('two configs generating the same object is an error naming both configs, an
   const a = step(transform, PROD, [Item.fromObject(PROD), Item.fromObject(clashing)]);
   const b = step(transform, clashing, a.items);
   t.true(b.errors.length > 0);
-  t.regex(b.errors[0]!.message, /ObservabilityConfig staging \(staging\.yaml\) and ObservabilityConfig prod \(prod\.yaml\) both generate HelmRelease observability\/loki/);
+  t.regex(
+    b.errors[0]!.message,
+    /ObservabilityConfig staging \(staging\.yaml\) and ObservabilityConfig prod \(prod\.yaml\) both generate HelmRelease observability\/loki/,
+  );
   t.is(snapshot(b.items), snapshot(a.items));
 });
 
 test('two configs writing the same file is an error naming both (kpt keeps one generated object per file)', (t) => {
-  const ks = (name: string, file: string, ns: string) => stackConfig(name, file, { namespace: ns, flux: { kustomization: { enabled: true, path: `./clusters/main/${ns}` } } });
+  const ks = (name: string, file: string, ns: string) =>
+    stackConfig(name, file, { namespace: ns, flux: { kustomization: { enabled: true, path: `./clusters/main/${ns}` } } });
   const prod = ks('prod', 'prod.yaml', 'observability');
   const staging = ks('staging', 'staging.yaml', 'obs-staging');
   const a = step(transform, prod, [Item.fromObject(prod), Item.fromObject(staging)]);
@@ -116,7 +129,7 @@ test('the objects of a config removed from the package are removed by the next r
   t.is(generated(r.items).length, generated(step(transform, PROD, [Item.fromObject(PROD)]).items).length);
 });
 
-test('with --fn-config from outside the package, another config\'s objects are left alone', (t) => {
+test("with --fn-config from outside the package, another config's objects are left alone", (t) => {
   const a = step(transform, PROD, [Item.fromObject(PROD), Item.fromObject(STAGING)]);
   const b = step(transform, STAGING, a.items);
   const noConfigs = b.items.filter((i) => i.kind !== 'ObservabilityConfig');
@@ -130,14 +143,21 @@ test('with --fn-config from outside the package, another config\'s objects are l
 const RULE = lokiRule('api'); // no namespace: each stack's copy goes to that stack's namespace
 const SHARED = lokiRule('edge', 'apps'); // a namespace of its own: both configs make the same object
 
-test('loki-rules with two configs: each step keeps the other config\'s rule ConfigMaps; re-running changes nothing', (t) => {
+test("loki-rules with two configs: each step keeps the other config's rule ConfigMaps; re-running changes nothing", (t) => {
   const pkg = [Item.fromObject(PROD), Item.fromObject(STAGING), Item.fromObject(RULE), Item.fromObject(SHARED)];
   const a = step(rulesTransform, PROD, pkg);
   t.deepEqual(a.errors, []);
   const b = step(rulesTransform, STAGING, a.items);
   t.deepEqual(b.errors, []);
-  t.deepEqual(keys(generated(b.items, 'loki-rules')), ['ConfigMap apps/loki-rules-edge', 'ConfigMap obs-staging/loki-rules-api', 'ConfigMap observability/loki-rules-api']);
-  for (const [fc, items] of [[PROD, b.items], [STAGING, b.items]] as const) {
+  t.deepEqual(keys(generated(b.items, 'loki-rules')), [
+    'ConfigMap apps/loki-rules-edge',
+    'ConfigMap obs-staging/loki-rules-api',
+    'ConfigMap observability/loki-rules-api',
+  ]);
+  for (const [fc, items] of [
+    [PROD, b.items],
+    [STAGING, b.items],
+  ] as const) {
     const again = step(rulesTransform, fc, items);
     t.deepEqual(again.errors, []);
     t.is(snapshot(again.items), snapshot(b.items));
@@ -149,7 +169,10 @@ test('loki-rules: two configs that would label the same rule ConfigMap different
   const a = step(rulesTransform, PROD, [Item.fromObject(PROD), Item.fromObject(other), Item.fromObject(SHARED)]);
   const b = step(rulesTransform, other, a.items);
   t.is(b.errors.length, 1);
-  t.regex(b.errors[0]!.message, /ObservabilityConfig staging \(staging\.yaml\) and ObservabilityConfig prod \(prod\.yaml\) both generate ConfigMap apps\/loki-rules-edge/);
+  t.regex(
+    b.errors[0]!.message,
+    /ObservabilityConfig staging \(staging\.yaml\) and ObservabilityConfig prod \(prod\.yaml\) both generate ConfigMap apps\/loki-rules-edge/,
+  );
 });
 
 test('loki-rules: rule ConfigMaps from an older version are handed over, not duplicated', (t) => {
@@ -179,7 +202,12 @@ pipelineTest('kpt fn render: prod.yaml and staging.yaml in one package give two 
     return YAML.stringify(c);
   };
   writeFiles(pkg, {
-    Kptfile: KPTFILE([['observability-stack', 'prod.yaml'], ['observability-stack', 'staging.yaml'], ['loki-rules', 'prod.yaml'], ['loki-rules', 'staging.yaml']]),
+    Kptfile: KPTFILE([
+      ['observability-stack', 'prod.yaml'],
+      ['observability-stack', 'staging.yaml'],
+      ['loki-rules', 'prod.yaml'],
+      ['loki-rules', 'staging.yaml'],
+    ]),
     'prod.yaml': strip(PROD),
     'staging.yaml': strip(STAGING),
     'apps/api/rules.yaml': strip(RULE),
@@ -188,12 +216,21 @@ pipelineTest('kpt fn render: prod.yaml and staging.yaml in one package give two 
   const r1 = render();
   t.is(r1.status, 0, show(r1));
   const tree = readTree(pkg);
-  const made = Object.entries(tree).flatMap(([, text]) => parseDocs(text)).filter((o) => o?.metadata?.annotations?.[GENERATED_BY]);
-  const hr = (ns: string) => made.filter((o) => o.kind === 'HelmRelease' && o.metadata.namespace === ns).map((o) => o.metadata.name).sort();
+  const made = Object.entries(tree)
+    .flatMap(([, text]) => parseDocs(text))
+    .filter((o) => o?.metadata?.annotations?.[GENERATED_BY]);
+  const hr = (ns: string) =>
+    made
+      .filter((o) => o.kind === 'HelmRelease' && o.metadata.namespace === ns)
+      .map((o) => o.metadata.name)
+      .sort();
   t.deepEqual(hr('observability'), ['loki', 'pyroscope', 'tempo']);
   t.deepEqual(hr('obs-staging'), ['loki', 'tempo']);
   t.truthy(tree['observability/loki/helmrelease.yaml'] && tree['obs-staging/loki/helmrelease.yaml']);
-  t.deepEqual(keys(made.filter((o) => o.metadata.annotations[GENERATED_BY] === 'loki-rules')), ['ConfigMap obs-staging/loki-rules-api', 'ConfigMap observability/loki-rules-api']);
+  t.deepEqual(keys(made.filter((o) => o.metadata.annotations[GENERATED_BY] === 'loki-rules')), [
+    'ConfigMap obs-staging/loki-rules-api',
+    'ConfigMap observability/loki-rules-api',
+  ]);
   const r2 = render();
   t.is(r2.status, 0, show(r2));
   t.deepEqual(readTree(pkg), tree, 'a second render changed the package');
@@ -216,7 +253,7 @@ pipelineTest('kpt fn render: prod.yaml and staging.yaml in one package give two 
   t.truthy(readFileSync(join(pkg, 'prod.yaml'), 'utf8'));
 });
 
-test('loki-rules with one LokiRule per step (functionConfig only): each step keeps the other rules\' ConfigMaps', (t) => {
+test("loki-rules with one LokiRule per step (functionConfig only): each step keeps the other rules' ConfigMaps", (t) => {
   const a = lokiRule('a', 'apps');
   const b = lokiRule('b', 'apps');
   const pkg = [Item.fromObject(PROD)];

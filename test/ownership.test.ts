@@ -67,7 +67,12 @@ test('the clash check spans API versions of the same group', (t) => {
 
 test('handing an object over: the generated-by annotation makes it owned, so it is replaced', (t) => {
   const cfg = config();
-  const handed = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'loki', namespace: 'observability', annotations: { [GEN]: 'observability-stack' } }, spec: {} };
+  const handed = {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'loki', namespace: 'observability', annotations: { [GEN]: 'observability-stack' } },
+    spec: {},
+  };
   const run = runFn('observability-stack', resourceList([cfg, handed], cfg));
   t.is(run.code, 0);
   t.truthy(find(run.list, 'HelmRelease', 'loki').spec.values);
@@ -77,7 +82,10 @@ test('objects owned by another function are left alone', (t) => {
   const cfg = config();
   const rule = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'r', namespace: 'apps', annotations: { [GEN]: 'loki-rules' } }, data: {} };
   const run = runFn('observability-stack', resourceList([cfg, rule], cfg));
-  t.deepEqual(run.list.items.find((i: any) => i.metadata.name === 'r'), rule);
+  t.deepEqual(
+    run.list.items.find((i: any) => i.metadata.name === 'r'),
+    rule,
+  );
 });
 
 test('unrelated items pass through with their comments and formatting', (t) => {

@@ -10,7 +10,22 @@ import YAML from 'yaml';
 import { FLUX_SUBSTITUTE } from '../functions/krm/annotations.ts';
 import { FluxSubstitutionError, applyToObject, findReferences } from './support/flux-envsubst/substitute.ts';
 import { KIND } from '../functions/observability-stack/schema.ts';
-import { CI, ROOT, bundle, copyDir, exampleDirs, parseDocs, pipelineOf, pipelineTest, readTree, removeGenerated, run, show, tempDir, useExec } from './support/pipelines.ts';
+import {
+  CI,
+  ROOT,
+  bundle,
+  copyDir,
+  exampleDirs,
+  parseDocs,
+  pipelineOf,
+  pipelineTest,
+  readTree,
+  removeGenerated,
+  run,
+  show,
+  tempDir,
+  useExec,
+} from './support/pipelines.ts';
 
 // A typical cluster-secrets set; SECRET_DOMAIN is the one our test config uses.
 const SAMPLE: Record<string, string> = { SECRET_DOMAIN: 'example.org', CLUSTER_NAME: 'main', TIMEZONE: 'Europe/Berlin' };
@@ -74,7 +89,13 @@ function model(o: any, vars: Record<string, string>): any {
     return out;
   };
   const walk = (v: any): any =>
-    typeof v === 'string' ? str(v) : Array.isArray(v) ? v.map(walk) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [str(k), walk(x)])) : v;
+    typeof v === 'string'
+      ? str(v)
+      : Array.isArray(v)
+        ? v.map(walk)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [str(k), walk(x)]))
+          : v;
   return walk(o);
 }
 
@@ -94,7 +115,14 @@ function substituteAll(t: import('ava').ExecutionContext, r: Rendered, vars: Rec
 
 /** Every `${` reference Flux would substitute, over the objects it does not skip. */
 const referenced = (r: Rendered) =>
-  [...new Set(Object.values(r.files).flat().filter((o) => !optedOut(o)).flatMap((o) => findReferences(YAML.stringify(o)).map((x) => x.name)))].sort();
+  [
+    ...new Set(
+      Object.values(r.files)
+        .flat()
+        .filter((o) => !optedOut(o))
+        .flatMap((o) => findReferences(YAML.stringify(o)).map((x) => x.name)),
+    ),
+  ].sort();
 
 const QUICKSTART = join(ROOT, 'examples', 'quickstart');
 
@@ -118,7 +146,10 @@ pipelineTest('flux: a config with pyroscope.${SECRET_DOMAIN} gets only that vari
   const r = render(t, QUICKSTART, withDomain);
   t.deepEqual(r.reported, ['SECRET_DOMAIN']);
   const info = r.infos.find((x) => x.tags?.variables);
-  t.is(info.message, "the output expects Flux post-build variables: SECRET_DOMAIN. Define them in the applying Kustomization's postBuild.substitute or substituteFrom.");
+  t.is(
+    info.message,
+    "the output expects Flux post-build variables: SECRET_DOMAIN. Define them in the applying Kustomization's postBuild.substitute or substituteFrom.",
+  );
   t.deepEqual(info.tags, { variables: 'SECRET_DOMAIN' });
   t.is(info.resourceRef.kind, KIND);
   t.deepEqual(referenced(r), r.reported, 'the reported variables are exactly those the output references');
@@ -143,32 +174,37 @@ const SCALABLE = join(ROOT, 'examples', 'scalable-s3');
 const hasScalable = existsSync(join(SCALABLE, 'Kptfile'));
 const scalableWhy = hasScalable ? [] : ['examples/scalable-s3 is not there'];
 
-pipelineTest('flux: object-storage credentials `${AWS_...}` survive: opted out alone, `$${` beside a user variable', ['kpt'], (t) => {
-  // Alone: the HelmRelease opts out of substitution and keeps `${AWS_ACCESS_KEY_ID}` as is.
-  const plain = render(t, SCALABLE);
-  const lokiPlain = plain.files['observability/loki/helmrelease.yaml']![0];
-  t.true(optedOut(lokiPlain));
-  t.true(JSON.stringify(lokiPlain).includes('${AWS_ACCESS_KEY_ID}'));
-  t.deepEqual(applyToObject(lokiPlain, SAMPLE, { strict: true }), lokiPlain);
+pipelineTest(
+  'flux: object-storage credentials `${AWS_...}` survive: opted out alone, `$${` beside a user variable',
+  ['kpt'],
+  (t) => {
+    // Alone: the HelmRelease opts out of substitution and keeps `${AWS_ACCESS_KEY_ID}` as is.
+    const plain = render(t, SCALABLE);
+    const lokiPlain = plain.files['observability/loki/helmrelease.yaml']![0];
+    t.true(optedOut(lokiPlain));
+    t.true(JSON.stringify(lokiPlain).includes('${AWS_ACCESS_KEY_ID}'));
+    t.deepEqual(applyToObject(lokiPlain, SAMPLE, { strict: true }), lokiPlain);
 
-  // With a user variable in the same object: no opt-out (the variable must be substituted), the
-  // literal is escaped, and Flux gives back exactly `${AWS_ACCESS_KEY_ID}` next to the substituted value.
-  const mixed = render(t, SCALABLE, (dir) => {
-    const file = join(dir, 'config.yaml');
-    const cfg = YAML.parse(readFileSync(file, 'utf8'));
-    cfg.spec.loki = { ...cfg.spec.loki, values: { global: { clusterDomain: '${CLUSTER_DOMAIN}' } } };
-    writeFileSync(file, YAML.stringify(cfg));
-  });
-  t.deepEqual(mixed.reported, ['CLUSTER_DOMAIN']);
-  const loki = mixed.files['observability/loki/helmrelease.yaml']![0];
-  t.false(optedOut(loki));
-  t.true(JSON.stringify(loki).includes('$${AWS_ACCESS_KEY_ID}'));
-  const after = substituteAll(t, mixed, { ...SAMPLE, CLUSTER_DOMAIN: 'cluster.local' })['observability/loki/helmrelease.yaml']![0];
-  const text = JSON.stringify(after);
-  t.true(text.includes('"${AWS_ACCESS_KEY_ID}"') && text.includes('"${AWS_SECRET_ACCESS_KEY}"'), 'credentials references intact');
-  t.is(after.spec.values.global.clusterDomain, 'cluster.local');
-  t.false(text.includes('$$'));
-}, scalableWhy);
+    // With a user variable in the same object: no opt-out (the variable must be substituted), the
+    // literal is escaped, and Flux gives back exactly `${AWS_ACCESS_KEY_ID}` next to the substituted value.
+    const mixed = render(t, SCALABLE, (dir) => {
+      const file = join(dir, 'config.yaml');
+      const cfg = YAML.parse(readFileSync(file, 'utf8'));
+      cfg.spec.loki = { ...cfg.spec.loki, values: { global: { clusterDomain: '${CLUSTER_DOMAIN}' } } };
+      writeFileSync(file, YAML.stringify(cfg));
+    });
+    t.deepEqual(mixed.reported, ['CLUSTER_DOMAIN']);
+    const loki = mixed.files['observability/loki/helmrelease.yaml']![0];
+    t.false(optedOut(loki));
+    t.true(JSON.stringify(loki).includes('$${AWS_ACCESS_KEY_ID}'));
+    const after = substituteAll(t, mixed, { ...SAMPLE, CLUSTER_DOMAIN: 'cluster.local' })['observability/loki/helmrelease.yaml']![0];
+    const text = JSON.stringify(after);
+    t.true(text.includes('"${AWS_ACCESS_KEY_ID}"') && text.includes('"${AWS_SECRET_ACCESS_KEY}"'), 'credentials references intact');
+    t.is(after.spec.values.global.clusterDomain, 'cluster.local');
+    t.false(text.includes('$$'));
+  },
+  scalableWhy,
+);
 
 // ---- every example, as Flux would build and substitute it --------------------------------------
 
@@ -194,7 +230,10 @@ function fluxResources(dir: string): string[] {
 /** `kustomize build` of a Flux Kustomization's path, as kustomize-controller runs it. */
 function fluxBuild(dir: string) {
   if (!hasKustomization(dir)) {
-    writeFileSync(join(dir, 'kustomization.yaml'), YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: fluxResources(dir) }));
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: fluxResources(dir) }),
+    );
   }
   // No --enable-alpha-plugins: Flux builds with builtin plugins only.
   return run('kubectl', ['kustomize', dir]);
@@ -233,7 +272,8 @@ function fluxApply(pkg: string, vars: Record<string, string>) {
     if (built.status !== 0) return void problems.push(`${via}: kustomize build failed: ${built.stderr.trim()}`);
     for (const o of parseDocs(built.stdout)) {
       const refs = findReferences(YAML.stringify(o)).filter((x) => !x.hasDefault);
-      if (!postBuild && !optedOut(o) && refs.length) problems.push(`${via} has no postBuild, but ${o.kind}/${o.metadata?.name} needs ${refs.map((x) => x.name).join(', ')}`);
+      if (!postBuild && !optedOut(o) && refs.length)
+        problems.push(`${via} has no postBuild, but ${o.kind}/${o.metadata?.name} needs ${refs.map((x) => x.name).join(', ')}`);
       let after = o;
       try {
         after = postBuild ? applyToObject(o, vars, { strict: true }) : o;
@@ -254,7 +294,9 @@ function fluxApply(pkg: string, vars: Record<string, string>) {
 
 for (const dir of exampleDirs()) {
   const name = basename(dir);
-  const absent = pipelineOf(dir).filter((s) => !existsSync(bundle(s.fn))).map((s) => `dist/${s.fn}.cjs`);
+  const absent = pipelineOf(dir)
+    .filter((s) => !existsSync(bundle(s.fn)))
+    .map((s) => `dist/${s.fn}.cjs`);
   if (absent.length && !CI) {
     test.skip(`flux: examples/${name} [skipped: its pipeline names ${absent.join(', ')}, not built yet]`, () => {});
     continue;
@@ -286,9 +328,14 @@ for (const dir of exampleDirs()) {
     // What Flux applies: every rendered object except local config, once, substituted where a postBuild runs.
     const { applied, problems } = fluxApply(r.dir, vars);
     t.deepEqual(problems, []);
-    t.false(applied.some((o) => o.kind === KIND || o.kind === 'Kptfile' || isLocal(o)), 'local config would be applied');
+    t.false(
+      applied.some((o) => o.kind === KIND || o.kind === 'Kptfile' || isLocal(o)),
+      'local config would be applied',
+    );
     const key = (o: any) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
-    const rendered = Object.values(r.files).flat().filter((o) => !isLocal(o) && !isOurKustomizeFile(o));
+    const rendered = Object.values(r.files)
+      .flat()
+      .filter((o) => !isLocal(o) && !isOurKustomizeFile(o));
     t.deepEqual(applied.map(key).sort(), rendered.map(key).sort(), 'Flux would apply a different set of objects (or one twice)');
   });
 }
@@ -301,6 +348,9 @@ pipelineTest('flux: a rendered package with a user variable and no Kustomization
   const built = fluxBuild(r.dir);
   t.is(built.status, 0, show(built));
   const objects = parseDocs(built.stdout);
-  t.true(objects.some((o) => o.kind === 'HTTPRoute' && o.spec.hostnames[0] === 'pyroscope.${SECRET_DOMAIN}'), 'kustomize build keeps ${SECRET_DOMAIN} for Flux');
+  t.true(
+    objects.some((o) => o.kind === 'HTTPRoute' && o.spec.hostnames[0] === 'pyroscope.${SECRET_DOMAIN}'),
+    'kustomize build keeps ${SECRET_DOMAIN} for Flux',
+  );
   t.false(objects.some((o) => o.kind === KIND));
 });

@@ -8,8 +8,27 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import {
-  CI, FN, bundle, copyDir, ensureImages, exampleDirs, generatedObjects, imageRef, kptEnv, keyOf,
-  pipelineOf, pipelineTest, publishedRef, readTree, removeGenerated, run, show, tempDir, useExec, useLocalImages, writeFiles,
+  CI,
+  FN,
+  bundle,
+  copyDir,
+  ensureImages,
+  exampleDirs,
+  generatedObjects,
+  imageRef,
+  kptEnv,
+  keyOf,
+  pipelineOf,
+  pipelineTest,
+  publishedRef,
+  readTree,
+  removeGenerated,
+  run,
+  show,
+  tempDir,
+  useExec,
+  useLocalImages,
+  writeFiles,
 } from './support/pipelines.ts';
 
 const kpt = (args: string[], env = {}) => run('kpt', args, { env: { ...kptEnv(), ...env } });
@@ -28,38 +47,48 @@ for (const dir of exampleDirs()) {
   // In CI every bundle a pipeline names must exist: the missing-bundle reason makes the test fail.
   const why = absent.length ? [`${absent.join(', ')} does not exist`] : [];
 
-  pipelineTest(`examples/${name}: kpt fn render with podman gives the committed output, twice`, ['kpt', 'podman'], (t) => {
-    // Examples name the published release; the test runs this checkout's local build in its place.
-    t.true(steps.length > 0 && steps.every((s) => s.image === publishedRef(s.fn)), 'the Kptfile names our published images');
-    ensureImages([...new Set(steps.map((s) => s.fn))]);
-    const pkg = copyDir(dir, name);
-    useLocalImages(pkg);
-    t.regex(readFileSync(join(pkg, 'Kptfile'), 'utf8'), new RegExp(`image: ${imageRef(steps[0]!.fn)}\n`));
-    removeGenerated(pkg);
-    const r1 = kpt(['fn', 'render', pkg, '--image-pull-policy', 'never']);
-    t.is(r1.status, 0, show(r1));
-    t.deepEqual(readTree(pkg, notKptfile), readTree(dir, notKptfile), 'render from sources differs from the committed example');
-    const r2 = kpt(['fn', 'render', pkg, '--image-pull-policy', 'never']);
-    t.is(r2.status, 0, show(r2));
-    t.deepEqual(readTree(pkg, notKptfile), readTree(dir, notKptfile), 'a second render changed the package');
-  }, why);
+  pipelineTest(
+    `examples/${name}: kpt fn render with podman gives the committed output, twice`,
+    ['kpt', 'podman'],
+    (t) => {
+      // Examples name the published release; the test runs this checkout's local build in its place.
+      t.true(steps.length > 0 && steps.every((s) => s.image === publishedRef(s.fn)), 'the Kptfile names our published images');
+      ensureImages([...new Set(steps.map((s) => s.fn))]);
+      const pkg = copyDir(dir, name);
+      useLocalImages(pkg);
+      t.regex(readFileSync(join(pkg, 'Kptfile'), 'utf8'), new RegExp(`image: ${imageRef(steps[0]!.fn)}\n`));
+      removeGenerated(pkg);
+      const r1 = kpt(['fn', 'render', pkg, '--image-pull-policy', 'never']);
+      t.is(r1.status, 0, show(r1));
+      t.deepEqual(readTree(pkg, notKptfile), readTree(dir, notKptfile), 'render from sources differs from the committed example');
+      const r2 = kpt(['fn', 'render', pkg, '--image-pull-policy', 'never']);
+      t.is(r2.status, 0, show(r2));
+      t.deepEqual(readTree(pkg, notKptfile), readTree(dir, notKptfile), 'a second render changed the package');
+    },
+    why,
+  );
 
-  pipelineTest(`examples/${name}: kpt fn render --allow-exec (Kptfile exec:) gives the committed output, twice`, ['kpt'], (t) => {
-    const pkg = copyDir(dir, name);
-    useExec(pkg);
-    const kptfile = readFileSync(join(pkg, 'Kptfile'), 'utf8');
-    t.regex(kptfile, /exec: \//);
-    removeGenerated(pkg);
-    const refused = kpt(['fn', 'render', pkg]);
-    t.not(refused.status, 0, 'kpt ran an exec function without --allow-exec');
-    t.regex(refused.stderr, /--allow-exec/);
-    for (const round of [1, 2]) {
-      const r = kpt(['fn', 'render', pkg, '--allow-exec']);
-      t.is(r.status, 0, show(r));
-      t.deepEqual(readTree(pkg, notKptfile), readTree(dir, notKptfile), `render ${round} differs from the committed example`);
-      t.is(readFileSync(join(pkg, 'Kptfile'), 'utf8'), kptfile);
-    }
-  }, why);
+  pipelineTest(
+    `examples/${name}: kpt fn render --allow-exec (Kptfile exec:) gives the committed output, twice`,
+    ['kpt'],
+    (t) => {
+      const pkg = copyDir(dir, name);
+      useExec(pkg);
+      const kptfile = readFileSync(join(pkg, 'Kptfile'), 'utf8');
+      t.regex(kptfile, /exec: \//);
+      removeGenerated(pkg);
+      const refused = kpt(['fn', 'render', pkg]);
+      t.not(refused.status, 0, 'kpt ran an exec function without --allow-exec');
+      t.regex(refused.stderr, /--allow-exec/);
+      for (const round of [1, 2]) {
+        const r = kpt(['fn', 'render', pkg, '--allow-exec']);
+        t.is(r.status, 0, show(r));
+        t.deepEqual(readTree(pkg, notKptfile), readTree(dir, notKptfile), `render ${round} differs from the committed example`);
+        t.is(readFileSync(join(pkg, 'Kptfile'), 'utf8'), kptfile);
+      }
+    },
+    why,
+  );
 }
 
 // ---- kpt fn eval ---------------------------------------------------------------------------------
@@ -83,7 +112,11 @@ for (const runner of runners) {
     const r = run('kpt', ['fn', 'eval', pkg, ...runner.args(), '--fn-config', join(cfgDir, 'config.yaml')], { env: kptEnv() });
     t.is(r.status, 0, show(r));
     t.deepEqual(Object.fromEntries(generatedObjects(pkg).map((o) => [keyOf(o), o])), expectedObjects());
-    t.is(readFileSync(join(pkg, 'user/configmap.yaml'), 'utf8'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n  namespace: observability\ndata:\n  k: v\n', 'other objects pass through');
+    t.is(
+      readFileSync(join(pkg, 'user/configmap.yaml'), 'utf8'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n  namespace: observability\ndata:\n  k: v\n',
+      'other objects pass through',
+    );
     t.false(existsSync(join(pkg, 'config.yaml')), 'the fn-config is not written into the package');
   });
 
@@ -94,7 +127,11 @@ for (const runner of runners) {
     t.is(r.status, 0, show(r));
     t.deepEqual(Object.fromEntries(generatedObjects(pkg).map((o) => [keyOf(o), o])), expectedObjects());
     const once = readTree(pkg);
-    t.deepEqual(once, readTree(QUICKSTART, (p) => p === 'Kptfile'), 'the package equals the quickstart (without its Kptfile)');
+    t.deepEqual(
+      once,
+      readTree(QUICKSTART, (p) => p === 'Kptfile'),
+      'the package equals the quickstart (without its Kptfile)',
+    );
     const again = run('kpt', ['fn', 'eval', pkg, ...runner.args()], { env: kptEnv() });
     t.is(again.status, 0, show(again));
     t.deepEqual(readTree(pkg), once, 'a second eval changed the package');
@@ -116,7 +153,10 @@ pipelineTest('kpt fn render: a bad config fails with a result naming the field a
   const r = run('kpt', ['fn', 'render', pkg, '--results-dir', results], { env: kptEnv() });
   t.is(r.status, 1, show(r));
   // kpt prints each result as `[error] <apiVersion>/<Kind>/<name> <field>: <message>`.
-  t.regex(r.stderr, /\[error\] observability\.krm\.dev\/v1alpha1\/ObservabilityConfig\/observability spec\.storageClas: unknown field "storageClas": did you mean "storageClass"\?/);
+  t.regex(
+    r.stderr,
+    /\[error\] observability\.krm\.dev\/v1alpha1\/ObservabilityConfig\/observability spec\.storageClas: unknown field "storageClas": did you mean "storageClass"\?/,
+  );
   // Under kpt our stderr is one summary line: kpt already printed the result itself.
   t.regex(r.stderr, /observability-stack: 1 error \(see the results/);
   t.is(r.stderr.split('did you mean "storageClass"').length - 1, 1, 'the result is printed once, not again under Stderr');
@@ -138,6 +178,9 @@ pipelineTest('kpt fn render: the Flux variables the output expects are shown as 
   writeFileSync(join(pkg, 'config.yaml'), YAML.stringify(cfg));
   const r = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
   t.is(r.status, 0, show(r));
-  t.regex(r.stderr, /\[info\] observability\.krm\.dev\/v1alpha1\/ObservabilityConfig\/observability: the output expects Flux post-build variables: SECRET_DOMAIN\./);
+  t.regex(
+    r.stderr,
+    /\[info\] observability\.krm\.dev\/v1alpha1\/ObservabilityConfig\/observability: the output expects Flux post-build variables: SECRET_DOMAIN\./,
+  );
   t.regex(readFileSync(join(pkg, 'observability/pyroscope/httproute.yaml'), 'utf8'), /- pyroscope\.\$\{SECRET_DOMAIN\}\n/);
 });

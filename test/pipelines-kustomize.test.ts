@@ -6,8 +6,23 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { API_VERSION, KIND } from '../functions/observability-stack/schema.ts';
 import {
-  FN, ORCHESTRATOR_KEY, ROOT, bundle, byKey, ensureImages, exampleDirs, generatedObjects, imageRef, parseDocs,
-  pipelineOf, pipelineTest, run, shimEnv, show, tempDir, writeFiles,
+  FN,
+  ORCHESTRATOR_KEY,
+  ROOT,
+  bundle,
+  byKey,
+  ensureImages,
+  exampleDirs,
+  generatedObjects,
+  imageRef,
+  parseDocs,
+  pipelineOf,
+  pipelineTest,
+  run,
+  shimEnv,
+  show,
+  tempDir,
+  writeFiles,
 } from './support/pipelines.ts';
 
 const QUICKSTART = join(ROOT, 'examples', 'quickstart');
@@ -25,8 +40,7 @@ function configWith(base: any, fn?: object): any {
 }
 const container = { container: { image: imageRef(FN) } };
 
-const kustomize = (dir: string, env: NodeJS.ProcessEnv = {}) =>
-  run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], { env: { ...shimEnv(), ...env } });
+const kustomize = (dir: string, env: NodeJS.ProcessEnv = {}) => run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], { env: { ...shimEnv(), ...env } });
 
 /** What kpt rendered for the same config, less local config (kustomization.yaml files of a layout): kustomize drops it. */
 const expected = (dir = QUICKSTART) =>
@@ -35,7 +49,11 @@ const expected = (dir = QUICKSTART) =>
 function assertClean(t: import('ava').ExecutionContext, objects: any[]) {
   for (const o of objects) {
     const keys = Object.keys(o.metadata?.annotations ?? {});
-    t.deepEqual(keys.filter((k) => ORCHESTRATOR_KEY.test(k)), [], `${o.kind} ${o.metadata?.name} keeps orchestrator annotations`);
+    t.deepEqual(
+      keys.filter((k) => ORCHESTRATOR_KEY.test(k)),
+      [],
+      `${o.kind} ${o.metadata?.name} keeps orchestrator annotations`,
+    );
     t.false(keys.includes('config.kubernetes.io/local-config'), `${o.kind} ${o.metadata?.name} is local config`);
     t.not(o.kind, KIND, 'the ObservabilityConfig reached the output');
   }
@@ -67,7 +85,12 @@ for (const dir of single) {
 pipelineTest('kubectl kustomize: container transformer generates the stack and passes other resources through', ['kubectl', 'podman'], (t) => {
   ensureImages([FN]);
   const k = tempDir('kz-tr');
-  const mine = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine', namespace: 'observability' }, data: { greeting: 'hello', dollar: '$1 ${NOT_OURS}' } };
+  const mine = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'mine', namespace: 'observability' },
+    data: { greeting: 'hello', dollar: '$1 ${NOT_OURS}' },
+  };
   writeFiles(k, {
     'kustomization.yaml': 'resources:\n  - mine.yaml\ntransformers:\n  - config.yaml\n',
     'mine.yaml': mine,
@@ -172,7 +195,8 @@ const broken = () => {
   delete c.spec.storageClass;
   return c;
 };
-const OUR_LINE = /^\s*observability-stack: error \[ObservabilityConfig observability, field spec\.storageClas\]: unknown field "storageClas": did you mean "storageClass"\?/m;
+const OUR_LINE =
+  /^\s*observability-stack: error \[ObservabilityConfig observability, field spec\.storageClas\]: unknown field "storageClas": did you mean "storageClass"\?/m;
 
 pipelineTest('kubectl kustomize: a bad config (container) exits non-zero with our one stderr line', ['kubectl', 'podman'], (t) => {
   ensureImages([FN]);

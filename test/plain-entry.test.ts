@@ -14,7 +14,86 @@ const r = (n: number) => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   return seed % n;
 };
-const TOKENS = ['a', 'b', 'key', 'x.y/z', '-', ' ', '  ', ':', ': ', '"', "'", "''", '{', '}', '[', ']', ',', '|', '>', '~', 'null', 'true', 'True', 'yes', 'on', '0', '0755', '1.5', '5m', '0x1F', '0o7', '.inf', '1e3', '+1', '?', '!', '&a', '*a', '%', '@', '`', '\\', '...', '---', '__proto__', '\n', '\n  ', '\n    ', '\n  - ', '- ', '=~', '{app="x"}', '|~', '.*', '$labels', '2024-04-01', '12:30', ' #', ' # c', '#', '\u00a0', '\u3000', '\ufeff', '\u2028', '\u0085', 'é', '🚀', '{a: b}', '[x, "y"]', '{}', '[]', '|-', '\n    # c', '&x ', '*x', '-7', '0o7', ', '];
+const TOKENS = [
+  'a',
+  'b',
+  'key',
+  'x.y/z',
+  '-',
+  ' ',
+  '  ',
+  ':',
+  ': ',
+  '"',
+  "'",
+  "''",
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '|',
+  '>',
+  '~',
+  'null',
+  'true',
+  'True',
+  'yes',
+  'on',
+  '0',
+  '0755',
+  '1.5',
+  '5m',
+  '0x1F',
+  '0o7',
+  '.inf',
+  '1e3',
+  '+1',
+  '?',
+  '!',
+  '&a',
+  '*a',
+  '%',
+  '@',
+  '`',
+  '\\',
+  '...',
+  '---',
+  '__proto__',
+  '\n',
+  '\n  ',
+  '\n    ',
+  '\n  - ',
+  '- ',
+  '=~',
+  '{app="x"}',
+  '|~',
+  '.*',
+  '$labels',
+  '2024-04-01',
+  '12:30',
+  ' #',
+  ' # c',
+  '#',
+  '\u00a0',
+  '\u3000',
+  '\ufeff',
+  '\u2028',
+  '\u0085',
+  'é',
+  '🚀',
+  '{a: b}',
+  '[x, "y"]',
+  '{}',
+  '[]',
+  '|-',
+  '\n    # c',
+  '&x ',
+  '*x',
+  '-7',
+  '0o7',
+  ', ',
+];
 
 /** Entries of a block sequence, as the ResourceList reader hands them over. */
 function samples(): string[] {
@@ -36,13 +115,39 @@ function mutate(t: string): string {
   const p = r(l.length + 1);
   const tok = TOKENS[r(TOKENS.length)]!;
   const op = r(4);
-  lines[k] = op === 0 ? l.slice(0, p) + tok + l.slice(p) : op === 1 ? l.slice(0, p) + l.slice(p + 1 + r(3)) : op === 2 ? l.slice(0, p) + tok + l.slice(p + 1) : l.replace(/^ */, ' '.repeat(r(8)));
+  lines[k] =
+    op === 0
+      ? l.slice(0, p) + tok + l.slice(p)
+      : op === 1
+        ? l.slice(0, p) + l.slice(p + 1 + r(3))
+        : op === 2
+          ? l.slice(0, p) + tok + l.slice(p + 1)
+          : l.replace(/^ */, ' '.repeat(r(8)));
   return lines.join('\n');
 }
 
 function generate(): string {
   const ind = (d: number) => ' '.repeat(d);
-  const val = (d: number) => [TOKENS[r(TOKENS.length)], 'plain text', 'sum(rate({a="b"}[5m])) > 0', "'q''s'", '"dq"', 'a, b', 'a:b', 'x ]', '', 'v # c', '{k: v, l: "w"}', '[a, b]', '&x v', '*x', '|\n' + ' '.repeat(d + 2) + 'text\n\n' + ' '.repeat(d + 2) + '# more', 'web\u00a0', '12'][r(17)];
+  const val = (d: number) =>
+    [
+      TOKENS[r(TOKENS.length)],
+      'plain text',
+      'sum(rate({a="b"}[5m])) > 0',
+      "'q''s'",
+      '"dq"',
+      'a, b',
+      'a:b',
+      'x ]',
+      '',
+      'v # c',
+      '{k: v, l: "w"}',
+      '[a, b]',
+      '&x v',
+      '*x',
+      '|\n' + ' '.repeat(d + 2) + 'text\n\n' + ' '.repeat(d + 2) + '# more',
+      'web\u00a0',
+      '12',
+    ][r(17)];
   const node = (d: number, depth: number): string => {
     let s = '';
     const seq = r(3) === 0;
@@ -67,7 +172,11 @@ test('what readPlainEntry accepts equals yaml’s reading; it accepts a real sha
     if (got === undefined) continue;
     accepted++;
     const doc = YAML.parseDocument(raw, { uniqueKeys: false });
-    t.deepEqual(doc.errors.map((e) => e.message), [], `accepted input yaml refuses: ${JSON.stringify(raw)}`);
+    t.deepEqual(
+      doc.errors.map((e) => e.message),
+      [],
+      `accepted input yaml refuses: ${JSON.stringify(raw)}`,
+    );
     const js = doc.toJS();
     t.true(Array.isArray(js) && js.length === 1, JSON.stringify(raw));
     if (JSON.stringify(got) !== JSON.stringify(js[0])) t.fail(`differs from yaml: ${JSON.stringify(raw)}`);
@@ -77,19 +186,65 @@ test('what readPlainEntry accepts equals yaml’s reading; it accepts a real sha
 });
 
 test('it declines tabs, escapes, multi-line and folded scalars; comments, anchors and flow read as yaml reads them', (t) => {
-  for (const raw of ['- a:\t1\n', '- a: &x\n    b: 1\n', '- a: {b: 1\n', '- a: [1,]\n', '- a: >\n    x\n', '- a: "x\\n"\n', '- a: b\n  c\n', '- a: *nowhere\n', '- a: &x *x\n', '- a: 1.5\n', '- a: |+\n    x\n']) {
+  for (const raw of [
+    '- a:\t1\n',
+    '- a: &x\n    b: 1\n',
+    '- a: {b: 1\n',
+    '- a: [1,]\n',
+    '- a: >\n    x\n',
+    '- a: "x\\n"\n',
+    '- a: b\n  c\n',
+    '- a: *nowhere\n',
+    '- a: &x *x\n',
+    '- a: 1.5\n',
+    '- a: |+\n    x\n',
+  ]) {
     t.is(readPlainEntry(raw), undefined, raw);
   }
-  for (const raw of ['- a: 1 # c\n  # d\n  b: [x, "y", {z: w}]\n', '- a: &x v\n  b: *x\n', '- a: |\n    line\n\n    # not a comment\n  b: |-\n    z\n', '- a: web\u00a0\n  b: {}\n  c: []\n  d: ~\n  e: TRUE\n  f: -7\n']) {
+  for (const raw of [
+    '- a: 1 # c\n  # d\n  b: [x, "y", {z: w}]\n',
+    '- a: &x v\n  b: *x\n',
+    '- a: |\n    line\n\n    # not a comment\n  b: |-\n    z\n',
+    '- a: web\u00a0\n  b: {}\n  c: []\n  d: ~\n  e: TRUE\n  f: -7\n',
+  ]) {
     t.deepEqual(readPlainEntry(raw), YAML.parse(raw)[0], raw);
   }
-  t.deepEqual(readPlainEntry('- apiVersion: v1\n  kind: ConfigMap\n  data:\n    on: "yes"\n    n: "0755"\n'), YAML.parse('- apiVersion: v1\n  kind: ConfigMap\n  data:\n    on: "yes"\n    n: "0755"\n')[0]);
+  t.deepEqual(
+    readPlainEntry('- apiVersion: v1\n  kind: ConfigMap\n  data:\n    on: "yes"\n    n: "0755"\n'),
+    YAML.parse('- apiVersion: v1\n  kind: ConfigMap\n  data:\n    on: "yes"\n    n: "0755"\n')[0],
+  );
 });
 
 test('random entries with Unicode, comments and flow: what it reads is yaml’s reading (fast-check)', (t) => {
   const text = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 8 }),
-    fc.string({ unit: fc.constantFrom('a', 'b', ' ', ':', '#', '-', "'", '"', '{', ']', ',', '&', '*', '|', '\u00a0', '\u2003', '\u2028', '\u3000', '\ufeff', '\u0085', 'é', '🚀'), maxLength: 8 }),
+    fc.string({
+      unit: fc.constantFrom(
+        'a',
+        'b',
+        ' ',
+        ':',
+        '#',
+        '-',
+        "'",
+        '"',
+        '{',
+        ']',
+        ',',
+        '&',
+        '*',
+        '|',
+        '\u00a0',
+        '\u2003',
+        '\u2028',
+        '\u3000',
+        '\ufeff',
+        '\u0085',
+        'é',
+        '🚀',
+      ),
+      maxLength: 8,
+    }),
     fc.stringMatching(/^[a-z][a-z0-9./-]{0,10}$/),
   );
   const leaf = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null));

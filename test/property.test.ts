@@ -19,7 +19,10 @@ test('random valid configs produce no errors and are idempotent', (t) => {
     fc.property(anySpec, (spec) => {
       const first = run(spec);
       if (first.results.some((r) => r.severity === 'error')) throw new Error(JSON.stringify(first.results));
-      const again = transform(Item.fromObject({ ...config(), spec }), first.items.map((i) => Item.fromObject(i.object)));
+      const again = transform(
+        Item.fromObject({ ...config(), spec }),
+        first.items.map((i) => Item.fromObject(i.object)),
+      );
       const a = first.items.map((i) => i.toYAML()).join('---\n');
       const b = again.items.map((i) => i.toYAML()).join('---\n');
       if (a !== b) throw new Error('not idempotent');
@@ -54,8 +57,38 @@ function mutate(spec: any, path: string[], value: unknown): unknown {
   return { ...base, [head!]: mutate(base[head!], rest, value) };
 }
 
-const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }), fc.double());
-const pathSeg = fc.constantFrom('namespace', 'loki', 'tempo', 'pyroscope', 'storage', 'size', 'retention', 'rules', 'route', 'hostname', 'gateway', 'flux', 'interval', 'values', 'objectStorage', 'mode', 'replicas', 'grafana', 'output', 'layout', 'x');
+const anyValue = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+  fc.double(),
+);
+const pathSeg = fc.constantFrom(
+  'namespace',
+  'loki',
+  'tempo',
+  'pyroscope',
+  'storage',
+  'size',
+  'retention',
+  'rules',
+  'route',
+  'hostname',
+  'gateway',
+  'flux',
+  'interval',
+  'values',
+  'objectStorage',
+  'mode',
+  'replicas',
+  'grafana',
+  'output',
+  'layout',
+  'x',
+);
 
 test('random mutations of a valid config never throw: results only', (t) => {
   fc.assert(

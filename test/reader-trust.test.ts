@@ -17,7 +17,12 @@ const ENVS: Record<string, string>[] = [{}, { KRM_FAST_PATH: '0' }, { KRM_FAST_P
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
 const GEN = 'observability.krm.dev/generated-by';
 const NBSP = '\u00a0';
-const entry = (text: string) => text.replace(/\n$/, '').split('\n').map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n') + '\n';
+const entry = (text: string) =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
+    .join('\n') + '\n';
 const cfgEntry = () => entry(YAML.stringify(config()));
 
 test('a value ending in NBSP or other Unicode space is the user’s, not ours: kept on every path', (t) => {
@@ -122,7 +127,10 @@ test('one odd item is left to the parser alone: the others keep their bytes and 
   const after = "- apiVersion: v1\n  # inside\n  kind: Secret\n  metadata:\n    name: 'b'\n";
   const text = HEADER + before + odd + after;
   const l = readResourceList(text);
-  t.deepEqual(l.items.map((i) => i.name), ['a', 'odd', 'b']);
+  t.deepEqual(
+    l.items.map((i) => i.name),
+    ['a', 'odd', 'b'],
+  );
   const out = writeResourceList(l.items, []);
   t.true(out.startsWith(HEADER + before), out);
   t.true(out.endsWith(after), out);

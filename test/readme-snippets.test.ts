@@ -14,7 +14,19 @@ import { applyToObject } from './support/flux-envsubst/substitute.ts';
 import { hasSchema, validateObject } from './support/crd.ts';
 import { IN_CI, missing } from './support/reference.ts';
 import {
-  FN, ROOT, byKey, ensureImages, generatedObjects, keyOf, parseDocs, pipelineTest, run, show, tempDir, type Ran, type Tool,
+  FN,
+  ROOT,
+  byKey,
+  ensureImages,
+  generatedObjects,
+  keyOf,
+  parseDocs,
+  pipelineTest,
+  run,
+  show,
+  tempDir,
+  type Ran,
+  type Tool,
 } from './support/pipelines.ts';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -35,14 +47,25 @@ function blocks(text: string): Block[] {
   const re = /<!-- test: ([a-z0-9-]+)((?: [a-z]+(?:=[^\s]+)?)*) -->\n```(\w*)\n([\s\S]*?)\n```/g;
   for (const m of text.matchAll(re)) {
     const attrs = Object.fromEntries([...m[2]!.matchAll(/ ([a-z]+)(?:=([^\s]+))?/g)].map((a) => [a[1]!, a[2] ?? 'true']));
-    out.push({ name: m[1]!, lang: m[3]!, body: m[4]! + '\n', file: attrs.file, exit: Number(attrs.exit ?? 0), requires: attrs.requires, output: attrs.output === 'true' });
+    out.push({
+      name: m[1]!,
+      lang: m[3]!,
+      body: m[4]! + '\n',
+      file: attrs.file,
+      exit: Number(attrs.exit ?? 0),
+      requires: attrs.requires,
+      output: attrs.output === 'true',
+    });
   }
   return out;
 }
 
 const region = /<!-- pipelines:start -->([\s\S]*)<!-- pipelines:end -->/.exec(README)?.[1] ?? '';
 const all = blocks(region);
-const prelude = all.filter((b) => b.name === 'prelude').map((b) => b.body).join('');
+const prelude = all
+  .filter((b) => b.name === 'prelude')
+  .map((b) => b.body)
+  .join('');
 const groups = new Map<string, Block[]>();
 for (const b of all.filter((b) => b.name !== 'prelude')) groups.set(b.name, [...(groups.get(b.name) ?? []), b]);
 
@@ -54,7 +77,13 @@ function repoCopy(): string {
 }
 
 const lineMatches = (pattern: string, text: string) => {
-  const re = new RegExp(pattern.trim().split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+  const re = new RegExp(
+    pattern
+      .trim()
+      .split('…')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+  );
   return text.split('\n').some((l) => re.test(l));
 };
 
@@ -73,7 +102,8 @@ function runGroup(t: import('ava').ExecutionContext, group: Block[], env: NodeJS
     } else if (b.output) {
       const last = outputs.at(-1);
       t.truthy(last, 'an output block follows a command');
-      for (const line of b.body.split('\n').filter((l) => l.trim())) t.true(lineMatches(line, `${last!.stdout}\n${last!.stderr}`), `not printed: ${line}\n${show(last!)}`);
+      for (const line of b.body.split('\n').filter((l) => l.trim()))
+        t.true(lineMatches(line, `${last!.stdout}\n${last!.stderr}`), `not printed: ${line}\n${show(last!)}`);
     } else if (b.requires && run('sh', ['-c', `command -v ${b.requires}`]).status !== 0) {
       t.log(`not run: needs ${b.requires}, which is not installed here:\n${b.body}`);
     } else {
@@ -97,7 +127,11 @@ interface Check {
   check: (t: import('ava').ExecutionContext, dir: string, outputs: Ran[], repo: string) => void;
 }
 
-const releases = (objects: any[]) => objects.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name).sort();
+const releases = (objects: any[]) =>
+  objects
+    .filter((o) => o.kind === 'HelmRelease')
+    .map((o) => o.metadata.name)
+    .sort();
 
 // What each README group must achieve, beyond its commands exiting as marked.
 const checks: Record<string, Check> = {
@@ -158,14 +192,22 @@ const checks: Record<string, Check> = {
   flux: {
     tools: ['kpt', 'kubectl', 'podman', 'git'],
     images: true,
-    env: () => ({ GIT_AUTHOR_NAME: 'readme', GIT_AUTHOR_EMAIL: 'readme@example.invalid', GIT_COMMITTER_NAME: 'readme', GIT_COMMITTER_EMAIL: 'readme@example.invalid' }),
+    env: () => ({
+      GIT_AUTHOR_NAME: 'readme',
+      GIT_AUTHOR_EMAIL: 'readme@example.invalid',
+      GIT_COMMITTER_NAME: 'readme',
+      GIT_COMMITTER_EMAIL: 'readme@example.invalid',
+    }),
     setup: (dir) => {
       const r = run('git', ['init', '-q', dir]);
       if (r.status !== 0) throw new Error(show(r));
     },
     check: (t, dir, outputs) => {
       t.regex(outputs[0]!.stderr, /\[info\] .*the output expects Flux post-build variables: SECRET_DOMAIN\./);
-      t.regex(run('git', ['-C', dir, 'log', '--name-only', '--format=%s']).stdout, /observability: render\n[\s\S]*cluster\/observability\/observability\/pyroscope\/httproute\.yaml/);
+      t.regex(
+        run('git', ['-C', dir, 'log', '--name-only', '--format=%s']).stdout,
+        /observability: render\n[\s\S]*cluster\/observability\/observability\/pyroscope\/httproute\.yaml/,
+      );
       const ks = YAML.parse(readFileSync(join(dir, 'cluster/flux/observability.yaml'), 'utf8'));
       validateKustomization(t, ks);
       const path = resolve(dir, ks.spec.path);
@@ -207,7 +249,11 @@ test('README: every marked group has a check and every check a group', (t) => {
   t.true(prelude.includes('KPT_FN_RUNTIME=podman'), 'the prelude sets up podman');
   t.is(all.length, (region.match(/^```/gm) ?? []).length / 2, 'every fenced block in the pipelines region is marked');
   t.deepEqual([...groups.keys()].sort(), Object.keys(checks).sort());
-  for (const [name, group] of groups) t.true(group.some((b) => !b.file && !b.output), `${name} runs a command`);
+  for (const [name, group] of groups)
+    t.true(
+      group.some((b) => !b.file && !b.output),
+      `${name} runs a command`,
+    );
 });
 
 for (const [name, group] of groups) {
@@ -234,7 +280,8 @@ pipelineTest('README set up: `kpt fn source examples/quickstart | npx observabil
   t.true(commands.includes('npm test'));
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   for (const cmd of commands) {
-    if (cmd === 'npm test') t.truthy(pkg.scripts?.test, 'npm test has a script'); // running it here would recurse
+    if (cmd === 'npm test')
+      t.truthy(pkg.scripts?.test, 'npm test has a script'); // running it here would recurse
     else if (cmd === 'npm ci') t.true(existsSync(join(ROOT, 'package-lock.json')), 'npm ci needs the lockfile');
     else {
       // In the repository itself: the command only reads, and npx links the project it runs in
@@ -251,4 +298,3 @@ pipelineTest('README set up: `kpt fn source examples/quickstart | npx observabil
     }
   }
 });
-

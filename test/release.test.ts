@@ -14,7 +14,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const VERSION: string = pkg.version;
 const WORKFLOW = join(ROOT, '.github/workflows/release.yml');
 const PUBLISHED = 'ghcr.io/observability-krm';
-const functions = readdirSync(join(ROOT, 'functions')).filter((d) => existsSync(join(ROOT, 'functions', d, 'main.ts'))).sort();
+const functions = readdirSync(join(ROOT, 'functions'))
+  .filter((d) => existsSync(join(ROOT, 'functions', d, 'main.ts')))
+  .sort();
 
 const workflowText = () => readFileSync(WORKFLOW, 'utf8');
 const workflow = () => YAML.parse(workflowText());
@@ -22,15 +24,22 @@ const workflow = () => YAML.parse(workflowText());
 /** GitHub's filter patterns for tags: `*` is any run of characters except `/`. */
 const tagMatches = (pattern: string, tag: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(tag);
 
-test('the workflow parses and runs on v* tags only, including this version\'s tag', (t) => {
+test("the workflow parses and runs on v* tags only, including this version's tag", (t) => {
   const wf = workflow();
   // YAML 1.1 readers (GitHub's) turn a bare `on` into true: it must be the key "on".
   const on = wf.on;
   t.truthy(on, 'the workflow has an "on" key');
   t.deepEqual(Object.keys(on), ['push']);
   const tags: string[] = on.push.tags;
-  t.true(tags.some((p) => tagMatches(p, `v${VERSION}`)), `no pattern matches v${VERSION}`);
-  for (const notATag of [VERSION, 'latest', 'main', 'vnext']) t.false(tags.some((p) => tagMatches(p, notATag)), notATag);
+  t.true(
+    tags.some((p) => tagMatches(p, `v${VERSION}`)),
+    `no pattern matches v${VERSION}`,
+  );
+  for (const notATag of [VERSION, 'latest', 'main', 'vnext'])
+    t.false(
+      tags.some((p) => tagMatches(p, notATag)),
+      notATag,
+    );
   t.is(on.push.branches, undefined);
   t.like(wf.permissions, { contents: 'write', packages: 'write' });
 });
@@ -49,7 +58,10 @@ test('the workflow checks the tag against package.json, then pushes every functi
   t.regex(script, /node scripts\/release-notes\.mjs "\$VERSION"/);
   const uses = wf.jobs.release.steps.map((s: any) => s.uses).filter(Boolean);
   for (const action of ['actions/checkout', 'actions/setup-node', 'docker/setup-qemu-action', 'docker/setup-buildx-action', 'docker/login-action']) {
-    t.true(uses.some((u: string) => u.startsWith(`${action}@`)), action);
+    t.true(
+      uses.some((u: string) => u.startsWith(`${action}@`)),
+      action,
+    );
   }
   // The Dockerfile the workflow builds takes the arguments it passes.
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -90,13 +102,19 @@ test('every published image reference names a released function at the package v
     const kptfile = join(ROOT, 'examples', dir, 'Kptfile');
     if (!existsSync(kptfile)) continue;
     for (const m of YAML.parse(readFileSync(kptfile, 'utf8')).pipeline?.mutators ?? []) {
-      t.regex(m.image, new RegExp(`^${PUBLISHED.replace(/\./g, '\\.')}/[a-z-]+:${VERSION.replace(/\./g, '\\.')}$`), `examples/${dir}: Kptfiles name the published release`);
+      t.regex(
+        m.image,
+        new RegExp(`^${PUBLISHED.replace(/\./g, '\\.')}/[a-z-]+:${VERSION.replace(/\./g, '\\.')}$`),
+        `examples/${dir}: Kptfiles name the published release`,
+      );
     }
   }
 });
 
-test('schema URLs and links point at this repository, at main or this version\'s tag, and at files that exist', (t) => {
-  const repo = String(pkg.repository?.url ?? pkg.repository).replace(/^git\+/, '').replace(/\.git$/, '');
+test("schema URLs and links point at this repository, at main or this version's tag, and at files that exist", (t) => {
+  const repo = String(pkg.repository?.url ?? pkg.repository)
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '');
   t.is(repo, REPOSITORY_URL);
   t.is(pkg.homepage, REPOSITORY_URL);
   let n = 0;
@@ -120,7 +138,8 @@ test('--help links are absolute and point at files of this release', (t) => {
     const links = [...r.stdout.matchAll(/https:\/\/\S+/g)].map((m) => m[0]);
     t.true(links.length >= 2, fn);
     for (const l of links) {
-      const file = new RegExp(`^${REPOSITORY_URL.replace(/\./g, '\\.')}/blob/v${VERSION.replace(/\./g, '\\.')}/(\\S+)$`).exec(l)?.[1] ??
+      const file =
+        new RegExp(`^${REPOSITORY_URL.replace(/\./g, '\\.')}/blob/v${VERSION.replace(/\./g, '\\.')}/(\\S+)$`).exec(l)?.[1] ??
         /^https:\/\/raw\.githubusercontent\.com\/observability-krm\/observability-krm\/v[\d.]+\/(\S+)$/.exec(l)?.[1];
       t.truthy(file, `${fn}: ${l}`);
       t.true(existsSync(join(ROOT, file!)), `${fn}: ${l}`);
@@ -136,14 +155,19 @@ test('local builds are tagged localhost/observability-krm/<fn>:dev, never with t
   t.notRegex(script, /\|\| 'ghcr\.io/);
 });
 
-test('release-notes.mjs stamps the version\'s CHANGELOG section once and prints it', (t) => {
+test("release-notes.mjs stamps the version's CHANGELOG section once and prints it", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'okrm-release-'));
   try {
     const file = join(dir, 'CHANGELOG.md');
     const original = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
-    t.regex(original, new RegExp(`^## \\[${VERSION.replace(/\./g, '\\.')}\\] - (Unreleased|\\d{4}-\\d{2}-\\d{2})$`, 'm'), 'the CHANGELOG has a section for the package version');
+    t.regex(
+      original,
+      new RegExp(`^## \\[${VERSION.replace(/\./g, '\\.')}\\] - (Unreleased|\\d{4}-\\d{2}-\\d{2})$`, 'm'),
+      'the CHANGELOG has a section for the package version',
+    );
     writeFileSync(file, original);
-    const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'scripts/release-notes.mjs'), ...args, '--changelog', file], { encoding: 'utf8' });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'scripts/release-notes.mjs'), ...args, '--changelog', file], { encoding: 'utf8' });
     const checked = run(VERSION, '--check');
     t.is(checked.status, 0, checked.stderr);
     t.is(readFileSync(file, 'utf8'), original, '--check writes nothing');

@@ -62,8 +62,15 @@ test('groups must be a non-empty list', (t) => {
 test('group name is required, non-empty and unique', (t) => {
   t.regex(only(t, run([{ rules: [alert()] }]), `${BASE}.0.name`).message, /non-empty string name/);
   t.regex(only(t, run([{ name: '  ', rules: [alert()] }]), `${BASE}.0.name`).message, /non-empty string name/);
-  const dup = run([{ name: 'a', rules: [alert()] }, { name: 'b', rules: [alert()] }, { name: 'a', rules: [alert()] }]);
-  t.deepEqual(errors(dup).map((f) => f.path), [`${BASE}.2.name`]);
+  const dup = run([
+    { name: 'a', rules: [alert()] },
+    { name: 'b', rules: [alert()] },
+    { name: 'a', rules: [alert()] },
+  ]);
+  t.deepEqual(
+    errors(dup).map((f) => f.path),
+    [`${BASE}.2.name`],
+  );
   t.is(errors(dup)[0].message, `duplicate rule group name "a" (already used by ${BASE}.0)`);
 });
 
@@ -85,8 +92,10 @@ test('group rules must be a non-empty list', (t) => {
 test('unknown group and rule fields are errors listing the allowed ones', (t) => {
   const fs = run([{ name: 'g', evaluation_interval: '1m', rules: [alert({ annotation: { a: 'b' } })] }]);
   t.is(only(t, fs, `${BASE}.0.evaluation_interval`).message, 'unknown field "evaluation_interval" in rule group; allowed fields: name, interval, limit, rules');
-  t.is(only(t, fs, `${BASE}.0.rules.0.annotation`).message,
-    'unknown field "annotation" in rule; allowed fields: alert, record, expr, for, keep_firing_for, labels, annotations');
+  t.is(
+    only(t, fs, `${BASE}.0.rules.0.annotation`).message,
+    'unknown field "annotation" in rule; allowed fields: alert, record, expr, for, keep_firing_for, labels, annotations',
+  );
 });
 
 test('a rule is either alerting or recording', (t) => {
@@ -172,12 +181,18 @@ test('annotation names and values', (t) => {
 });
 
 test('templates in alert annotations and labels must parse, with position', (t) => {
-  const fs = run(group(alert({
-    labels: { severity: '{{ if gt $value 10.0 }}page{{ else }}ticket' },
-    annotations: { summary: 'Errors on {{ $labels.app }', description: 'line one\nvalue {{ $value | humanise }}' },
-  })));
-  t.is(only(t, fs, `${BASE}.0.rules.0.labels.severity`).message,
-    'alert "HighErrors": label severity has a template error at line 1, column 1: {{if}} is never closed: missing {{end}}');
+  const fs = run(
+    group(
+      alert({
+        labels: { severity: '{{ if gt $value 10.0 }}page{{ else }}ticket' },
+        annotations: { summary: 'Errors on {{ $labels.app }', description: 'line one\nvalue {{ $value | humanise }}' },
+      }),
+    ),
+  );
+  t.is(
+    only(t, fs, `${BASE}.0.rules.0.labels.severity`).message,
+    'alert "HighErrors": label severity has a template error at line 1, column 1: {{if}} is never closed: missing {{end}}',
+  );
   t.regex(only(t, fs, `${BASE}.0.rules.0.annotations.summary`).message, /at line 1, column 26: unexpected "}" in action: actions end with "}}"/);
   t.regex(only(t, fs, `${BASE}.0.rules.0.annotations.description`).message, /at line 2, column 19: function "humanise" is not defined/);
 });
@@ -211,21 +226,37 @@ test('warnings: alert without for, LogQL that Loki accepts but that deserves a l
 });
 
 test('findings carry paths for every group and rule index', (t) => {
-  const fs = run([{ name: 'a', rules: [alert()] }, { name: 'b', rules: [alert(), alert({ expr: 'rate(' })] }]);
-  t.deepEqual(fs.map((f) => f.path), [`${BASE}.1.rules.1.expr`]);
+  const fs = run([
+    { name: 'a', rules: [alert()] },
+    { name: 'b', rules: [alert(), alert({ expr: 'rate(' })] },
+  ]);
+  t.deepEqual(
+    fs.map((f) => f.path),
+    [`${BASE}.1.rules.1.expr`],
+  );
 });
 
 // ---------------------------------------------------------------- Go template checker
 
 test('checkGoTemplate accepts Prometheus alert templates', (t) => {
   for (const tpl of [
-    'plain text', '{{ $labels.job }} is down', '{{ $value | humanize }}', '{{ printf "%.2f" $value }}',
+    'plain text',
+    '{{ $labels.job }} is down',
+    '{{ $value | humanize }}',
+    '{{ printf "%.2f" $value }}',
     '{{ if gt $value 10.0 }}high{{ else if gt $value 5.0 }}mid{{ else }}low{{ end }}',
     '{{ range $i, $v := query "up" }}{{ $v.Labels.job }}{{ end }}',
     '{{ with query "up" }}{{ . | first | value | humanize }}{{ end }}',
-    '{{- /* comment */ -}}x', '{{ index $labels "foo-bar" }}', '{{ $x := 5 }}{{ $x }}', '{{ $externalLabels.cluster }}',
-    '{{ define "x" }}a{{ end }}{{ template "x" . }}', '{{ range .x }}{{ if . }}{{ break }}{{ end }}{{ end }}',
-    '{{ reReplaceAll "(.*):.*" "$1" $labels.instance }}', '{{ printf "\\\\d" }}', '{{ -1 }}', '{{ `raw {{ }}` }}',
+    '{{- /* comment */ -}}x',
+    '{{ index $labels "foo-bar" }}',
+    '{{ $x := 5 }}{{ $x }}',
+    '{{ $externalLabels.cluster }}',
+    '{{ define "x" }}a{{ end }}{{ template "x" . }}',
+    '{{ range .x }}{{ if . }}{{ break }}{{ end }}{{ end }}',
+    '{{ reReplaceAll "(.*):.*" "$1" $labels.instance }}',
+    '{{ printf "\\\\d" }}',
+    '{{ -1 }}',
+    '{{ `raw {{ }}` }}',
   ]) {
     const r = checkGoTemplate(tpl);
     t.deepEqual(r, { ok: true, warning: undefined }, tpl);
@@ -264,7 +295,10 @@ test('checkGoTemplate reports errors at the offending offset', (t) => {
   ];
   for (const [tpl, offset, msg] of cases) {
     const r = checkGoTemplate(tpl);
-    if (r.ok) { t.fail(`accepted: ${tpl}`); continue; }
+    if (r.ok) {
+      t.fail(`accepted: ${tpl}`);
+      continue;
+    }
     t.is(r.offset, offset(tpl), tpl);
     t.regex(r.message, msg, tpl);
   }

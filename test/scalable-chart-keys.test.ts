@@ -37,17 +37,37 @@ const gcs = { type: 'gcs', secretRef: { name: 'gcs' } };
 const azure = { type: 'azure', endpoint: 'blob.core.windows.net', secretRef: { name: 'az' } };
 
 const configs: [string, object][] = [
-  ['single binaries on s3 with a schema migration', { storageClass: 'sc', objectStorage: s3, loki: { schemaMigrationDate: '2031-01-01' }, pyroscope: { retention: '30d' } }],
+  [
+    'single binaries on s3 with a schema migration',
+    { storageClass: 'sc', objectStorage: s3, loki: { schemaMigrationDate: '2031-01-01' }, pyroscope: { retention: '30d' } },
+  ],
   ['SimpleScalable on azure', { storageClass: 'sc', objectStorage: azure, loki: { mode: 'SimpleScalable', replicas: { read: 2, write: 3, backend: 2 } } }],
-  ['Distributed everything on gcs', { storageClass: 'sc', objectStorage: gcs, loki: { mode: 'Distributed' }, tempo: { mode: 'Distributed' }, pyroscope: { mode: 'Microservices' } }],
-  ['Distributed on s3 without service monitors', { objectStorage: s3, loki: { mode: 'Distributed', replicas: { ingester: 4 } }, tempo: { mode: 'Distributed', otlp: { http: false } }, monitoring: { serviceMonitors: false } }],
-  ['Tempo 3 with Kafka on azure', { objectStorage: azure, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka: { address: 'kafka.kafka.svc:9092' } } }],
+  [
+    'Distributed everything on gcs',
+    { storageClass: 'sc', objectStorage: gcs, loki: { mode: 'Distributed' }, tempo: { mode: 'Distributed' }, pyroscope: { mode: 'Microservices' } },
+  ],
+  [
+    'Distributed on s3 without service monitors',
+    {
+      objectStorage: s3,
+      loki: { mode: 'Distributed', replicas: { ingester: 4 } },
+      tempo: { mode: 'Distributed', otlp: { http: false } },
+      monitoring: { serviceMonitors: false },
+    },
+  ],
+  [
+    'Tempo 3 with Kafka on azure',
+    { objectStorage: azure, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka: { address: 'kafka.kafka.svc:9092' } } },
+  ],
 ];
 
 for (const [title, spec] of configs) {
   check(`chart keys: ${title}`, (t) => {
     const out = generateFor(spec);
-    t.deepEqual(out.results.filter((r) => r.severity === 'error'), []);
+    t.deepEqual(
+      out.results.filter((r) => r.severity === 'error'),
+      [],
+    );
     assertKnown(t, out.objects, 3);
   });
 }

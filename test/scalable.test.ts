@@ -51,7 +51,9 @@ test('loki Distributed: every component has replicas, the ruler runs and carries
   const v = values({ objectStorage: gcs, loki: { mode: 'Distributed' } }, 'loki');
   t.is(v.deploymentMode, 'Distributed');
   t.deepEqual(
-    Object.fromEntries(['distributor', 'ingester', 'querier', 'queryFrontend', 'queryScheduler', 'indexGateway', 'compactor', 'ruler'].map((c) => [c, v[c].replicas])),
+    Object.fromEntries(
+      ['distributor', 'ingester', 'querier', 'queryFrontend', 'queryScheduler', 'indexGateway', 'compactor', 'ruler'].map((c) => [c, v[c].replicas]),
+    ),
     { distributor: 3, ingester: 3, querier: 3, queryFrontend: 2, queryScheduler: 2, indexGateway: 2, compactor: 1, ruler: 1 },
   );
   // The chart refuses scalable and distributed replicas together outside transition modes.
@@ -92,7 +94,10 @@ test('loki persistence: write, backend and ingester volumes with the storage cla
 });
 
 test('loki s3 credentials: env from the Secret, ${VAR} in the config, protected from Flux', (t) => {
-  const out = generateFor({ objectStorage: { ...s3, secretRef: { name: 'objstore', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' } }, loki: { mode: 'SimpleScalable' } });
+  const out = generateFor({
+    objectStorage: { ...s3, secretRef: { name: 'objstore', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' } },
+    loki: { mode: 'SimpleScalable' },
+  });
   const hr = out.get('HelmRelease', 'loki');
   const v = hr.spec.values;
   t.is(v.loki.storage.s3.accessKeyId, '${AWS_ACCESS_KEY_ID}');
@@ -105,7 +110,11 @@ test('loki s3 credentials: env from the Secret, ${VAR} in the config, protected 
 
 test('loki azure: account name and key from the Secret, endpoint suffix', (t) => {
   const v = values({ objectStorage: azure, loki: { mode: 'SimpleScalable' } }, 'loki');
-  t.deepEqual(v.loki.storage.azure, { accountName: '${AZURE_STORAGE_ACCOUNT}', accountKey: '${AZURE_STORAGE_KEY}', endpointSuffix: 'blob.core.chinacloudapi.cn' });
+  t.deepEqual(v.loki.storage.azure, {
+    accountName: '${AZURE_STORAGE_ACCOUNT}',
+    accountKey: '${AZURE_STORAGE_KEY}',
+    endpointSuffix: 'blob.core.chinacloudapi.cn',
+  });
   t.deepEqual(v.defaults.extraEnv, [secretEnv('AZURE_STORAGE_ACCOUNT', 'az', 'AZURE_ACCOUNT_NAME'), secretEnv('AZURE_STORAGE_KEY', 'az', 'AZURE_ACCOUNT_KEY')]);
 });
 
@@ -114,7 +123,9 @@ test('loki gcs: the key file is mounted from the Secret, nothing to substitute',
   const hr = out.get('HelmRelease', 'loki');
   const d = hr.spec.values.defaults;
   t.deepEqual(d.extraEnv, [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/etc/objstore/service-account.json' }]);
-  t.deepEqual(d.extraVolumes, [{ name: 'objstore-credentials', secret: { secretName: 'gcs-key', items: [{ key: 'key.json', path: 'service-account.json' }] } }]);
+  t.deepEqual(d.extraVolumes, [
+    { name: 'objstore-credentials', secret: { secretName: 'gcs-key', items: [{ key: 'key.json', path: 'service-account.json' }] } },
+  ]);
   t.deepEqual(d.extraVolumeMounts, [{ name: 'objstore-credentials', mountPath: '/etc/objstore', readOnly: true }]);
   t.false(SUBSTITUTE in (hr.metadata.annotations ?? {}));
 });
@@ -123,7 +134,10 @@ test('loki schemaMigrationDate keeps the filesystem period and adds the object s
   const v = values({ objectStorage: s3, loki: { schemaMigrationDate: '2031-01-15' } }, 'loki');
   t.deepEqual(
     v.loki.schemaConfig.configs.map((c: any) => [c.from, c.object_store]),
-    [['2024-04-01', 'filesystem'], ['2031-01-15', 's3']],
+    [
+      ['2024-04-01', 'filesystem'],
+      ['2031-01-15', 's3'],
+    ],
   );
   t.is(v.loki.storage.type, 's3');
   // The old period reads the single binary's volume again.
@@ -145,7 +159,10 @@ test('loki single binary on object storage: Monolithic with a bucket, more than 
 });
 
 test('loki with user Flux variables in values: literal ${VAR} are escaped as $${VAR} instead of the annotation', (t) => {
-  const hr = generateFor({ objectStorage: s3, loki: { mode: 'SimpleScalable', values: { gateway: { ingress: { hosts: [{ host: 'loki.${SECRET_DOMAIN}' }] } } } } }).get('HelmRelease', 'loki');
+  const hr = generateFor({
+    objectStorage: s3,
+    loki: { mode: 'SimpleScalable', values: { gateway: { ingress: { hosts: [{ host: 'loki.${SECRET_DOMAIN}' }] } } } },
+  }).get('HelmRelease', 'loki');
   t.is(hr.spec.values.loki.storage.s3.accessKeyId, '$${AWS_ACCESS_KEY_ID}');
   t.is(hr.spec.values.gateway.ingress.hosts[0].host, 'loki.${SECRET_DOMAIN}');
   t.false(SUBSTITUTE in hr.metadata.annotations);
@@ -169,7 +186,10 @@ test('tempo single binary on s3: object-store backend, env and expand-env, prote
   t.false('local' in v.tempo.storage.trace);
   t.is(v.tempo.storage.trace.wal.path, '/var/tempo/wal', 'the WAL stays on the volume');
   t.deepEqual(v.tempo.extraArgs, { 'config.expand-env': 'true' });
-  t.deepEqual(v.tempo.extraEnv.map((e: any) => e.name), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+  t.deepEqual(
+    v.tempo.extraEnv.map((e: any) => e.name),
+    ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+  );
   t.true(v.persistence.enabled);
   t.is(hr.metadata.annotations[SUBSTITUTE], 'disabled');
 });
@@ -201,7 +221,11 @@ test('tempo Distributed (1.61.3): classic components, receivers on 0.0.0.0, rete
   t.is(v.storage.trace.s3.bucket, 'tempo-traces');
   for (const c of ['distributor', 'ingester', 'querier', 'queryFrontend', 'compactor']) {
     t.deepEqual(v[c].extraArgs, ['-config.expand-env=true'], c);
-    t.deepEqual(v[c].extraEnv, [secretEnv('AWS_ACCESS_KEY_ID', 'objstore', 'AWS_ACCESS_KEY_ID'), secretEnv('AWS_SECRET_ACCESS_KEY', 'objstore', 'AWS_SECRET_ACCESS_KEY')], c);
+    t.deepEqual(
+      v[c].extraEnv,
+      [secretEnv('AWS_ACCESS_KEY_ID', 'objstore', 'AWS_ACCESS_KEY_ID'), secretEnv('AWS_SECRET_ACCESS_KEY', 'objstore', 'AWS_SECRET_ACCESS_KEY')],
+      c,
+    );
   }
   t.false('global' in v, 'global.extraArgs would reach memcached too');
   t.is(hr.metadata.annotations[SUBSTITUTE], 'disabled');
@@ -244,7 +268,10 @@ test('tempo Distributed on tempo-distributed 3.x with Kafka: the Tempo 3 write p
   t.false('ingester' in v);
   t.false('compactor' in v);
   t.deepEqual(v.defaults.extraArgs, ['-config.expand-env=true']);
-  t.deepEqual(v.defaults.extraEnv.map((e: any) => e.valueFrom.secretKeyRef.key), ['AZURE_ACCOUNT_NAME', 'AZURE_ACCOUNT_KEY']);
+  t.deepEqual(
+    v.defaults.extraEnv.map((e: any) => e.valueFrom.secretKeyRef.key),
+    ['AZURE_ACCOUNT_NAME', 'AZURE_ACCOUNT_KEY'],
+  );
   t.deepEqual(v.storage.trace.azure, {
     container_name: 'tempo-traces',
     storage_account_name: '${AZURE_STORAGE_ACCOUNT}',
@@ -257,7 +284,10 @@ test('tempo-distributed >= 2 with HelmRepository comes from the grafana-communit
   const out = generateFor({ flux: { sourceKind: 'HelmRepository' }, objectStorage: s3, tempo: { mode: 'Distributed', chart: { version: '2.26.2' } } });
   t.deepEqual(errors(out), []);
   t.deepEqual(out.get('HelmRelease', 'tempo').spec.chart.spec.sourceRef, { kind: 'HelmRepository', name: 'grafana-community' });
-  const custom = generateFor({ objectStorage: s3, tempo: { mode: 'Distributed', chart: { version: '3.3.0', url: 'oci://mirror.example.com/charts/tempo-distributed' }, kafka: { address: 'k:9092' } } });
+  const custom = generateFor({
+    objectStorage: s3,
+    tempo: { mode: 'Distributed', chart: { version: '3.3.0', url: 'oci://mirror.example.com/charts/tempo-distributed' }, kafka: { address: 'k:9092' } },
+  });
   t.is(custom.get('OCIRepository', 'tempo-distributed').spec.url, 'oci://mirror.example.com/charts/tempo-distributed', 'an explicit url wins');
 });
 
@@ -321,13 +351,15 @@ test('no credential value anywhere in the output: only Secret references and ${V
   for (const os of [s3, gcs, azure]) {
     const out = generateFor({ objectStorage: os, loki: { mode: 'Distributed' }, tempo: { mode: 'Distributed' }, pyroscope: { mode: 'Microservices' } });
     t.deepEqual(errors(out), [], os.type);
-    const credentialKey = /^(accessKeyId|secretAccessKey|access_key_id|secret_access_key|access_key|secret_key|accountKey|account_key|accountName|account_name|storage_account_name|storage_account_key|service_account)$/;
+    const credentialKey =
+      /^(accessKeyId|secretAccessKey|access_key_id|secret_access_key|access_key|secret_key|accountKey|account_key|accountName|account_name|storage_account_name|storage_account_key|service_account)$/;
     const walk = (v: unknown, path: string) => {
       if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}.${i}`));
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
-        if (credentialKey.test(k)) t.regex(String(x), /^\$?\$\{[A-Z_]+\}$/, `${os.type}: ${path}.${k}`);
-        walk(x, `${path}.${k}`);
-      }
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (credentialKey.test(k)) t.regex(String(x), /^\$?\$\{[A-Z_]+\}$/, `${os.type}: ${path}.${k}`);
+          walk(x, `${path}.${k}`);
+        }
     };
     for (const o of out.objects) walk(o, o.kind);
     // Env values are either a file path (gcs) or a secretKeyRef.

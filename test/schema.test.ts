@@ -93,7 +93,21 @@ test('JSON Schema defaults are the defaults the function applies', (t) => {
 
 // ---- CRDs (API server) --------------------------------------------------------------------------
 
-const FORBIDDEN = ['$schema', '$ref', 'definitions', 'const', 'propertyNames', 'anyOf', 'oneOf', 'allOf', 'not', 'patternProperties', 'uniqueItems', 'additionalItems', 'dependencies'];
+const FORBIDDEN = [
+  '$schema',
+  '$ref',
+  'definitions',
+  'const',
+  'propertyNames',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'patternProperties',
+  'uniqueItems',
+  'additionalItems',
+  'dependencies',
+];
 
 /** Structural-schema rules (apiextensions.k8s.io/v1) that ajv does not check, as error strings. */
 function structuralErrors(node: any, path: string, out: string[]): string[] {
@@ -128,7 +142,10 @@ for (const k of kinds) {
     t.is(crd.metadata.name, `${crd.spec.names.plural}.${k.group}`);
     t.is(crd.spec.names.kind, k.kind);
     t.is(crd.spec.scope, 'Namespaced');
-    t.deepEqual(crd.spec.versions.map((v: any) => [v.name, v.served, v.storage]), [[k.version, true, true]]);
+    t.deepEqual(
+      crd.spec.versions.map((v: any) => [v.name, v.served, v.storage]),
+      [[k.version, true, true]],
+    );
     const schema = crd.spec.versions[0].schema.openAPIV3Schema;
     t.deepEqual(schema.properties.metadata, { type: 'object' }, 'root metadata may not be constrained');
     t.deepEqual(structuralErrors(schema, '', []), []);
@@ -175,7 +192,10 @@ test('structural(): const becomes enum, free-form maps keep unknown fields, clos
     },
     '',
   );
-  t.deepEqual(out, { type: 'object', properties: { kind: { type: 'string', enum: ['X'] }, values: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
+  t.deepEqual(out, {
+    type: 'object',
+    properties: { kind: { type: 'string', enum: ['X'] }, values: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+  });
   t.throws(() => structural({ anyOf: [{ type: 'string' }] }, '.x'), { message: /\.x: anyOf/ });
 });
 

@@ -36,10 +36,17 @@ test('follows spec.monitoring.serviceMonitors unless set; only deployed systems 
   t.is(rule({ monitoring: { serviceMonitors: false } }), undefined);
   t.is(generateFor({ monitoring: { serviceMonitors: false } }).get('HelmRelease', 'loki').spec.values.monitoring.alerts, undefined);
   t.truthy(rule({ monitoring: { serviceMonitors: false, alerts: true } }));
-  t.true(generateFor({ monitoring: { serviceMonitors: false, alerts: true } }).results.some((r) => r.severity === 'warning' && r.field?.path === 'spec.monitoring.alerts'));
+  t.true(
+    generateFor({ monitoring: { serviceMonitors: false, alerts: true } }).results.some(
+      (r) => r.severity === 'warning' && r.field?.path === 'spec.monitoring.alerts',
+    ),
+  );
   t.is(rule({ monitoring: { alerts: false } }), undefined);
   const onlyTempo = rule({ loki: { enabled: false }, pyroscope: { enabled: false } });
-  t.deepEqual(onlyTempo.spec.groups.map((g: any) => g.name), ['tempo-stack', 'observability-volumes']);
+  t.deepEqual(
+    onlyTempo.spec.groups.map((g: any) => g.name),
+    ['tempo-stack', 'observability-volumes'],
+  );
 });
 
 test('every expression is valid PromQL (Prometheus grammar) over verified metric names, scoped to the namespace', (t) => {

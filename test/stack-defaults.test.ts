@@ -10,7 +10,10 @@ const pyro = out.get('HelmRelease', 'pyroscope');
 const generated = out.objects.filter((o: any) => o.metadata.annotations?.['observability.krm.dev/generated-by'] === 'observability-stack');
 
 test('a minimal config succeeds without errors or warnings', (t) => {
-  t.deepEqual(out.results.filter((r) => r.severity !== 'info'), []);
+  t.deepEqual(
+    out.results.filter((r) => r.severity !== 'info'),
+    [],
+  );
 });
 
 test('every generated object is in namespace observability, labelled and laid out in readable files', (t) => {

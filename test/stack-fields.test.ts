@@ -7,7 +7,10 @@ test('spec.namespace moves every generated object and the default Alertmanager U
   const gen = out.objects.filter((o: any) => o.metadata.annotations?.['observability.krm.dev/generated-by']);
   // Every namespaced object; the Namespace itself (cluster-scoped) is named after it.
   t.true(gen.filter((o: any) => o.kind !== 'Namespace').every((o: any) => o.metadata.namespace === 'monitoring'));
-  t.deepEqual(gen.filter((o: any) => o.kind === 'Namespace').map((o: any) => o.metadata.name), ['monitoring']);
+  t.deepEqual(
+    gen.filter((o: any) => o.kind === 'Namespace').map((o: any) => o.metadata.name),
+    ['monitoring'],
+  );
   t.is(out.get('HelmRelease', 'loki').spec.values.loki.rulerConfig.alertmanager_url, 'http://alertmanager-operated.monitoring.svc.cluster.local:9093');
   t.regex(out.get('HelmRelease', 'loki').metadata.annotations['internal.config.kubernetes.io/path'], /^monitoring\/loki\//);
 });
@@ -64,7 +67,13 @@ test('chart version and url overrides', (t) => {
 
 test('spec.loki retention, storage and rules settings', (t) => {
   const v = values(
-    { loki: { retention: '30d', storage: { size: '100Gi', storageClass: 'local-path' }, rules: { searchNamespace: 'apps,observability', label: 'rules', labelValue: 'loki', resource: 'both' } } },
+    {
+      loki: {
+        retention: '30d',
+        storage: { size: '100Gi', storageClass: 'local-path' },
+        rules: { searchNamespace: 'apps,observability', label: 'rules', labelValue: 'loki', resource: 'both' },
+      },
+    },
     'loki',
   );
   t.is(v.loki.limits_config.retention_period, '30d');
@@ -95,7 +104,12 @@ test('spec.tempo: Go durations, receivers, block duration', (t) => {
 
 test('spec.pyroscope: replicas, retention, route gateway', (t) => {
   const out = generateFor({
-    pyroscope: { replicas: 1, retention: '7d', storage: { size: '20Gi' }, route: { hostname: 'profiles.example.com', gateway: { name: 'internal', namespace: 'gw', sectionName: 'web' } } },
+    pyroscope: {
+      replicas: 1,
+      retention: '7d',
+      storage: { size: '20Gi' },
+      route: { hostname: 'profiles.example.com', gateway: { name: 'internal', namespace: 'gw', sectionName: 'web' } },
+    },
   });
   const v = out.get('HelmRelease', 'pyroscope').spec.values;
   t.is(v.pyroscope.structuredConfig.limits.retention_period, '7d');
@@ -111,7 +125,10 @@ test('spec.monitoring.serviceMonitors false turns every ServiceMonitor off', (t)
 });
 
 test('values: deep-merged last, maps merge and scalars replace', (t) => {
-  const v = values({ loki: { values: { singleBinary: { resources: { requests: { cpu: '100m' } } }, lokiCanary: { enabled: true }, test: { enabled: true } } } }, 'loki');
+  const v = values(
+    { loki: { values: { singleBinary: { resources: { requests: { cpu: '100m' } } }, lokiCanary: { enabled: true }, test: { enabled: true } } } },
+    'loki',
+  );
   t.deepEqual(v.singleBinary.resources, { requests: { cpu: '100m' } });
   t.is(v.singleBinary.replicas, 1, 'generated siblings survive the merge');
   t.true(v.lokiCanary.enabled);
@@ -120,7 +137,12 @@ test('values: deep-merged last, maps merge and scalars replace', (t) => {
 test('disabling a component removes its objects', (t) => {
   const out = generateFor({ tempo: { enabled: false }, pyroscope: { enabled: false, route: { hostname: 'p.example.com' } } });
   t.truthy(out.get('HelmRelease', 'loki'));
-  for (const [kind, name] of [['HelmRelease', 'tempo'], ['OCIRepository', 'tempo'], ['HelmRelease', 'pyroscope'], ['HTTPRoute', 'pyroscope']]) {
+  for (const [kind, name] of [
+    ['HelmRelease', 'tempo'],
+    ['OCIRepository', 'tempo'],
+    ['HelmRelease', 'pyroscope'],
+    ['HTTPRoute', 'pyroscope'],
+  ]) {
     t.is(out.get(kind!, name!), undefined, `${kind}/${name}`);
   }
   t.true(out.results.some((r) => r.severity === 'warning' && r.field?.path === 'spec.pyroscope.route.hostname'));

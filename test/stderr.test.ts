@@ -53,7 +53,10 @@ test('as kustomize runs a container (STRUCTURED_RESULTS in the environment): one
   t.is(r.code, 1);
   const lines = r.stderr.trim().split('\n');
   t.is(lines.length, r.list.results.filter((x: any) => x.severity !== 'info').length);
-  t.true(lines.some((l) => /^observability-stack: error \[ObservabilityConfig observability, field spec\.loki\.retention\]: /.test(l)), r.stderr);
+  t.true(
+    lines.some((l) => /^observability-stack: error \[ObservabilityConfig observability, field spec\.loki\.retention\]: /.test(l)),
+    r.stderr,
+  );
 });
 
 test('as kustomize runs an exec function (the annotation stays on the functionConfig): one full line per result', (t) => {
@@ -83,7 +86,11 @@ for (const [title, args] of [
 ] as const) {
   test(`${title}: a plain usage message and exit 2, not internal error: EISDIR`, (t) => {
     for (const fn of [FN, 'loki-rules']) {
-      const r = runFn(fn, '', [...args].map((a) => (a.startsWith('-') ? a : join(ROOT, a))));
+      const r = runFn(
+        fn,
+        '',
+        [...args].map((a) => (a.startsWith('-') ? a : join(ROOT, a))),
+      );
       t.is(r.code, 2, r.stderr);
       t.notRegex(r.stderr, /EISDIR|internal error|\n\s+at /);
       t.regex(r.stderr, new RegExp(`^${fn}: \\S+ is a directory; ${fn} reads a ResourceList on stdin .*kpt fn source \\S+ \\| ${fn}\\..*kpt fn render`));

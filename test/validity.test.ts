@@ -21,7 +21,10 @@ const CONFIGS: Record<string, object> = {
   minimal: {},
   'helm-repository': { flux: { sourceKind: 'HelmRepository', dependsOn: [{ name: 'openebs', namespace: 'openebs-system' }], timeout: '15m' } },
   'flux-variable-hostname': { pyroscope: { route: { hostname: 'pyroscope.${SECRET_DOMAIN}' } } },
-  'custom-gateway': { namespace: 'monitoring', pyroscope: { route: { hostname: 'p.example.com', gateway: { name: 'internal', namespace: 'gw', sectionName: 'web' } } } },
+  'custom-gateway': {
+    namespace: 'monitoring',
+    pyroscope: { route: { hostname: 'p.example.com', gateway: { name: 'internal', namespace: 'gw', sectionName: 'web' } } },
+  },
   'only-loki': { tempo: { enabled: false }, pyroscope: { enabled: false } },
   'no-monitoring': { monitoring: { serviceMonitors: false }, tempo: { otlp: { http: false } } },
 };
@@ -141,7 +144,8 @@ test('workloads keep the charts’ non-root security contexts', (t) => {
       risky({ ...rest, alloy }, 'values', found);
       t.deepEqual(Object.keys(global ?? {}), ['podSecurityContext'], source);
       if (ebpf) t.like(securityContext, { privileged: true }, source);
-      else t.like(securityContext, { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }, source);
+      else
+        t.like(securityContext, { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }, source);
     } else risky(object.spec.values, 'values', found);
     t.deepEqual(found, [], `${source}: security contexts are the chart's own`);
   }

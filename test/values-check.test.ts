@@ -25,7 +25,7 @@ function resultsFor(spec: object) {
 /** The results about spec.<system>.values (and the chart version they were checked against). */
 const about = (spec: object) => resultsFor(spec).filter((r) => /^spec\.\w+\.(values|chart\.version)/.test(r.field?.path ?? ''));
 
-test('a key the chart does not have: a warning with its path and a did-you-mean (the issue\'s example)', (t) => {
+test("a key the chart does not have: a warning with its path and a did-you-mean (the issue's example)", (t) => {
   const [w, ...rest] = about({ loki: { values: { singleBinary: { replica: 2 } } } });
   t.deepEqual(rest, []);
   t.is(w!.severity, 'warning');
@@ -35,7 +35,7 @@ test('a key the chart does not have: a warning with its path and a did-you-mean 
   t.like(w!.resourceRef, { kind: 'ObservabilityConfig', name: 'observability' });
 });
 
-test('a values key that overrides a typed field: a warning naming the field that lost (the issue\'s example)', (t) => {
+test("a values key that overrides a typed field: a warning naming the field that lost (the issue's example)", (t) => {
   const [w, ...rest] = about({ loki: { retention: '14d', values: { loki: { limits_config: { retention_period: '30d' } } } } });
   t.deepEqual(rest, []);
   t.is(w!.severity, 'warning');
@@ -48,10 +48,22 @@ test('a values key that overrides a typed field: a warning naming the field that
 test('overrides are found in every system, by the value the field generated', (t) => {
   const cases: [object, string, RegExp][] = [
     [{ tempo: { values: { tempo: { retention: '1h' } } } }, 'spec.tempo.values.tempo.retention', /overrides spec\.tempo\.retention, which generates "24h"/],
-    [{ pyroscope: { replicas: 2, values: { pyroscope: { replicaCount: 3 } } } }, 'spec.pyroscope.values.pyroscope.replicaCount', /overrides spec\.pyroscope\.replicas/],
+    [
+      { pyroscope: { replicas: 2, values: { pyroscope: { replicaCount: 3 } } } },
+      'spec.pyroscope.values.pyroscope.replicaCount',
+      /overrides spec\.pyroscope\.replicas/,
+    ],
     [{ loki: { values: { sidecar: { rules: { label: 'mine' } } } } }, 'spec.loki.values.sidecar.rules.label', /overrides spec\.loki\.rules/],
-    [{ storageClass: 'fast', loki: { values: { singleBinary: { persistence: { storageClass: 'slow' } } } } }, 'spec.loki.values.singleBinary.persistence.storageClass', /overrides spec\.loki\.storage\.storageClass/],
-    [{ objectStorage: OBJECT_STORAGE, tempo: { mode: 'Distributed', values: { compactor: { config: { compaction: { block_retention: '1h' } } } } } }, 'spec.tempo.values.compactor.config.compaction.block_retention', /overrides spec\.tempo\.retention/],
+    [
+      { storageClass: 'fast', loki: { values: { singleBinary: { persistence: { storageClass: 'slow' } } } } },
+      'spec.loki.values.singleBinary.persistence.storageClass',
+      /overrides spec\.loki\.storage\.storageClass/,
+    ],
+    [
+      { objectStorage: OBJECT_STORAGE, tempo: { mode: 'Distributed', values: { compactor: { config: { compaction: { block_retention: '1h' } } } } } },
+      'spec.tempo.values.compactor.config.compaction.block_retention',
+      /overrides spec\.tempo\.retention/,
+    ],
   ];
   for (const [spec, path, message] of cases) {
     const rs = about(spec);
@@ -80,7 +92,10 @@ test('did-you-mean in every chart, subcharts included', (t) => {
   }
   // A list of mappings is checked item by item.
   const list = about({ loki: { values: { minio: { buckets: [{ name: 'a', polcy: 'none' }] } } } });
-  t.deepEqual(list.map((r) => [r.field?.path, r.field?.proposedValue]), [['spec.loki.values.minio.buckets[0].polcy', 'policy']]);
+  t.deepEqual(
+    list.map((r) => [r.field?.path, r.field?.proposedValue]),
+    [['spec.loki.values.minio.buckets[0].polcy', 'policy']],
+  );
 });
 
 test('keys under free-form blocks stay free', (t) => {
@@ -88,16 +103,37 @@ test('keys under free-form blocks stay free', (t) => {
     loki: {
       values: {
         loki: { structuredConfig: { anything: { at: 'all' } }, limits_config: { max_query_series: 5000 }, storage_config: { tsdb_shipper: { x: 1 } } },
-        singleBinary: { extraArgs: ['-log.level=debug'], extraEnv: [{ name: 'A', value: 'b' }], podAnnotations: { 'x.io/y': 'z' }, nodeSelector: { disk: 'ssd' }, resources: { limits: { memory: '1Gi' } } },
+        singleBinary: {
+          extraArgs: ['-log.level=debug'],
+          extraEnv: [{ name: 'A', value: 'b' }],
+          podAnnotations: { 'x.io/y': 'z' },
+          nodeSelector: { disk: 'ssd' },
+          resources: { limits: { memory: '1Gi' } },
+        },
         sidecar: { rules: { sizeLimit: '10Mi' } }, // read by the templates, not listed in values.yaml
         global: { extraEnv: [] },
       },
     },
-    tempo: { values: { tempo: { receivers: { jaeger: { protocols: { thrift_http: {} } } }, overrides: { defaults: { x: 1 } }, extraArgs: { 'log.level': 'debug' } }, podAnnotations: { a: 'b' } } },
-    pyroscope: { values: { pyroscope: { structuredConfig: { limits: { max_query_length: '1d' } }, extraArgs: { 'log.level': 'debug' }, tenantOverrides: { t1: { x: 1 } } } } },
+    tempo: {
+      values: {
+        tempo: { receivers: { jaeger: { protocols: { thrift_http: {} } } }, overrides: { defaults: { x: 1 } }, extraArgs: { 'log.level': 'debug' } },
+        podAnnotations: { a: 'b' },
+      },
+    },
+    pyroscope: {
+      values: {
+        pyroscope: { structuredConfig: { limits: { max_query_length: '1d' } }, extraArgs: { 'log.level': 'debug' }, tenantOverrides: { t1: { x: 1 } } },
+      },
+    },
   };
   t.deepEqual(about(free), []);
-  const distributed = { objectStorage: OBJECT_STORAGE, tempo: { mode: 'Distributed', values: { traces: { otlp: { grpc: { receiverConfig: { max_recv_msg_size_mib: 8 } } } }, overrides: { defaults: { ingestion: { rate_limit_bytes: 1 } } } } } };
+  const distributed = {
+    objectStorage: OBJECT_STORAGE,
+    tempo: {
+      mode: 'Distributed',
+      values: { traces: { otlp: { grpc: { receiverConfig: { max_recv_msg_size_mib: 8 } } } }, overrides: { defaults: { ingestion: { rate_limit_bytes: 1 } } } },
+    },
+  };
   t.deepEqual(about(distributed), []);
 });
 
@@ -136,11 +172,15 @@ test('another chart version, which has no index: the unknown-key check is skippe
   t.regex(rs[0]!.message, /chart loki 6\.55\.0 has no key index.*not checked/);
   // Overrides do not need the index: still reported.
   const both = about({ loki: { chart: { version: '6.55.0' }, retention: '14d', values: { loki: { limits_config: { retention_period: '1d' } } } } });
-  t.deepEqual(both.map((r) => r.severity), ['info', 'warning']);
+  t.deepEqual(
+    both.map((r) => r.severity),
+    ['info', 'warning'],
+  );
 });
 
 test('the index covers every pinned chart the stack deploys, with subchart keys, compactly', (t) => {
-  for (const chart of ['loki', 'tempo', 'tempo-distributed', 'pyroscope', 'alloy'] as const) t.truthy(CHART_KEYS[`${chart}-${CHART_SOURCES[chart].version}`], chart);
+  for (const chart of ['loki', 'tempo', 'tempo-distributed', 'pyroscope', 'alloy'] as const)
+    t.truthy(CHART_KEYS[`${chart}-${CHART_SOURCES[chart].version}`], chart);
   const loki = CHART_KEYS[`loki-${CHART_SOURCES.loki.version}`] as any;
   t.is(typeof loki.minio.rootUser, 'number');
   t.is(typeof loki.rollout_operator, 'object');

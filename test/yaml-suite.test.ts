@@ -36,7 +36,12 @@ const AFTER = `- apiVersion: v1
   stringData:
     k: 'v'
 `;
-const indent = (text: string, n: number) => text.replace(/\n$/, '').split('\n').map((l) => (l === '' ? '' : ' '.repeat(n) + l)).join('\n') + '\n';
+const indent = (text: string, n: number) =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l === '' ? '' : ' '.repeat(n) + l))
+    .join('\n') + '\n';
 const meta = (id: string, how: string) =>
   `  metadata:\n    name: suite-${id.toLowerCase()}\n    annotations:\n      internal.config.kubernetes.io/path: 'suite/${id}-${how}.yaml'\n      internal.config.kubernetes.io/index: '0'\n`;
 
@@ -132,7 +137,11 @@ testWith({ reference: [SUITE.join('/')] }, 'the bundle gives every suite verdict
   // Every valid embedding in one list: read, passed through, written back the same.
   const big = HEADER + valid.map((e) => e.text.slice(HEADER.length)).join('');
   const want = YAML.parse(big, { uniqueKeys: false }).items;
-  const broken = all.filter((c) => c.error).filter((_, i) => i % 8 === 0).map((c) => embeddings(c)[0]!).filter((e) => YAML.parseDocument(e.text, { uniqueKeys: false }).errors.length);
+  const broken = all
+    .filter((c) => c.error)
+    .filter((_, i) => i % 8 === 0)
+    .map((c) => embeddings(c)[0]!)
+    .filter((e) => YAML.parseDocument(e.text, { uniqueKeys: false }).errors.length);
   t.true(broken.length >= 10);
   for (const env of [{}, { KRM_FAST_PATH: '0' }, { KRM_FAST_PATH: 'verify' }] as Record<string, string>[]) {
     const run = runFn('loki-rules', big, [], env);

@@ -63,4 +63,3 @@ export const sidecarViewSchema = z.looseObject({
     })
     .prefault({}),
 });
-

@@ -54,11 +54,9 @@ export const quantity = (example: string) =>
   withUnitHint(z.string().regex(QUANTITY, { error: `must be a Kubernetes quantity such as ${example}, 500Mi or 1Ti` }), example);
 
 // Messages never name the field: kpt prints `<field>: <message>`.
-export const dnsLabel = () =>
-  z.string().regex(DNS_LABEL, { error: "must be a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters" });
+export const dnsLabel = () => z.string().regex(DNS_LABEL, { error: "must be a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters" });
 
-export const dnsSubdomain = () =>
-  z.string().regex(DNS_SUBDOMAIN, { error: "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'" });
+export const dnsSubdomain = () => z.string().regex(DNS_SUBDOMAIN, { error: "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'" });
 
 /** A hostname for an HTTPRoute; `*.` wildcards and Flux variables allowed. */
 export const hostname = z.string().refine((s) => DNS_SUBDOMAIN.test(withSampleVariables(s).replace(/^\*\./, '')), {
@@ -82,7 +80,12 @@ export function toGoDuration(d: string): string {
   let ms = durationMs(d);
   if (ms === 0) return '0s';
   let out = '';
-  for (const [u, size] of [['h', 36e5], ['m', 6e4], ['s', 1e3], ['ms', 1]] as const) {
+  for (const [u, size] of [
+    ['h', 36e5],
+    ['m', 6e4],
+    ['s', 1e3],
+    ['ms', 1],
+  ] as const) {
     const n = Math.floor(ms / size);
     if (n) out += `${n}${u}`;
     ms -= n * size;

@@ -61,8 +61,7 @@ function resultsOf(issue: z.core.$ZodIssue, ctx: IssueContext): Result[] {
 
 const expected = (issue: { expected?: string }) => (issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`);
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`);
-const scalar = (v: unknown) =>
-  v === undefined || (v !== null && typeof v === 'object') ? undefined : typeof v === 'string' ? shorten(v) : v;
+const scalar = (v: unknown) => (v === undefined || (v !== null && typeof v === 'object') ? undefined : typeof v === 'string' ? shorten(v) : v);
 /** Messages and results quote the offending value, but never a megabyte of it. */
 const shorten = (s: string) => (s.length > 120 ? `${s.slice(0, 100)}… (${s.length} characters)` : s);
 

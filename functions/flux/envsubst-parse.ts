@@ -6,12 +6,23 @@
 
 const EOF = 0;
 export const [DOLLAR, LBRACE, RBRACE, BSLASH, SLASH, COLON] = [...'${}\\/:'].map((c) => c.charCodeAt(0));
-const M_IDENT = 1, M_LBRACK = 2, M_RBRACK = 4, M_ESCAPE = 8;
-const E_DOLLAR = 1, E_BACKSLASH = 2;
-const enum Tok { Illegal, Eof, Ident, Lbrack, Rbrack }
+const M_IDENT = 1,
+  M_LBRACK = 2,
+  M_RBRACK = 4,
+  M_ESCAPE = 8;
+const E_DOLLAR = 1,
+  E_BACKSLASH = 2;
+const enum Tok {
+  Illegal,
+  Eof,
+  Ident,
+  Lbrack,
+  Rbrack,
+}
 type Accept = (r: number, i: number) => boolean;
 
-const LETTER = /\p{L}/u, DIGIT = /\p{Nd}/u;
+const LETTER = /\p{L}/u,
+  DIGIT = /\p{Nd}/u;
 const ch = (r: number) => String.fromCodePoint(r);
 const acceptRune: Accept = () => true;
 const acceptIdent: Accept = (r) => r === 0x5f || LETTER.test(ch(r)) || DIGIT.test(ch(r));
@@ -34,7 +45,8 @@ export const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** utf8.DecodeRune: invalid or truncated input gives (RuneError, 1). */
 export function decodeRune(b: Uint8Array, p: number): [number, number] {
-  const b0 = b[p], n = b0 < 0x80 ? 1 : b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
+  const b0 = b[p],
+    n = b0 < 0x80 ? 1 : b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
   if (n === 1) return [b0, 1];
   if (n === 0 || p + n > b.length) return [0xfffd, 1];
   // Allowed range of the second byte excludes overlongs, surrogates and values above U+10FFFF.
@@ -62,7 +74,10 @@ export interface FuncNode {
 }
 
 export class ParseError extends Error {
-  constructor(readonly reason: string, readonly exprStart = -1) {
+  constructor(
+    readonly reason: string,
+    readonly exprStart = -1,
+  ) {
     super(reason);
   }
 }
@@ -91,7 +106,9 @@ export class Parser {
     this.pos += w;
     return r;
   }
-  unread() { this.pos -= this.width; }
+  unread() {
+    this.pos -= this.width;
+  }
   /** Drops the byte before pos (always an escaping `$` or `\`); pos is not moved. */
   skip() {
     const b = new Uint8Array(this.buf.length - 1);
@@ -100,8 +117,14 @@ export class Parser {
     this.buf = b;
     this.skips.push(this.pos - 1);
   }
-  peek(): number { const r = this.read(); this.unread(); return r; }
-  token(): Uint8Array { return this.buf.slice(this.start, this.pos); }
+  peek(): number {
+    const r = this.read();
+    this.unread();
+    return r;
+  }
+  token(): Uint8Array {
+    return this.buf.slice(this.start, this.pos);
+  }
   /** Maps a buffer index back to a byte offset in the parser's input. */
   orig(p: number): number {
     for (let i = this.skips.length - 1; i >= 0; i--) if (p >= this.skips[i]) p++;

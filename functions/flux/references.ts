@@ -35,7 +35,8 @@ function scanText(text: string): ScanResult {
   const out: ScanResult = { references: [], malformed: [] };
   if (!text.includes('${')) return out; // the common case: nothing for Flux to read
   const bytes = encoder.encode(text);
-  let lastByte = 0, lastUnit = 0; // offsets mostly grow, so decode only the new stretch
+  let lastByte = 0,
+    lastUnit = 0; // offsets mostly grow, so decode only the new stretch
   const toOffset = (byteOff: number) => {
     if (byteOff < lastByte) [lastByte, lastUnit] = [0, 0];
     lastUnit += decoder.decode(bytes.subarray(lastByte, byteOff)).length;

@@ -130,4 +130,3 @@ function scanMap(
   if (m < 0) return undefined;
   return out;
 }
-

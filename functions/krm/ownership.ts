@@ -105,12 +105,7 @@ const describeConfig = (id: string, scope: ConfigScope) => {
  * An object another config of the same function generated is a clash (an error naming both
  * configs) unless it is the very same object, which then stays shared.
  */
-export function replaceOwned(
-  items: Item[],
-  generated: Item[],
-  fn: string,
-  scope?: ConfigScope,
-): { items: Item[]; results: Result[] } {
+export function replaceOwned(items: Item[], generated: Item[], fn: string, scope?: ConfigScope): { items: Item[]; results: Result[] } {
   const mine = (i: Item) => ownedByRun(i, fn, scope);
   const byKey = new Map<string, Item>();
   for (const i of items) if (i.isResource && !mine(i)) byKey.set(i.key, i);

@@ -25,7 +25,9 @@ const ALIAS = /^\*([A-Za-z0-9_-]+)(?: +#.*)?$/;
 const FLOW_PLAIN = /[^,[\]{}:#"'&*!|>%@`\s?-][^,[\]{}:#]*/y;
 const INDICATOR = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?: |$))/;
 class Decline extends Error {}
-const decline = (): never => { throw new Decline(); };
+const decline = (): never => {
+  throw new Decline();
+};
 
 /**
  * One sequence entry's text as plain data, when it is plain block YAML: block maps with simple
@@ -122,7 +124,8 @@ export function readPlainEntry(raw: string): unknown {
       } else {
         const sub = next();
         if (sub && sub.ind > n) out[key] = isEntry(sub.s) ? seq(sub.ind) : map(sub.ind);
-        else if (sub && sub.ind === n && isEntry(sub.s)) out[key] = seq(n); // a sequence may sit at its key's indentation
+        else if (sub && sub.ind === n && isEntry(sub.s))
+          out[key] = seq(n); // a sequence may sit at its key's indentation
         else out[key] = null;
       }
     }

@@ -115,7 +115,8 @@ function aliasesResolveWithin(raw: string): boolean {
   const anchors = new Set<string>();
   let scalar = false;
   for (const token of new YAML.Lexer().lex(raw)) {
-    if (scalar) scalar = false; // a scalar's text: `*` and `&` in it are characters
+    if (scalar)
+      scalar = false; // a scalar's text: `*` and `&` in it are characters
     else if (token === YAML.CST.SCALAR) scalar = true;
     else if (token.charCodeAt(0) === 38 /* & */) anchors.add(token.slice(1));
     else if (token.charCodeAt(0) === 42 /* * */ && !anchors.has(token.slice(1))) return false;

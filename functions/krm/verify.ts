@@ -31,9 +31,11 @@ export function differenceBetween(byEntries: { items: Item[]; functionConfig?: I
       // Each line reader alone against yaml reading the same entry text.
       const yamlData = YAML.parseDocument(entry, { uniqueKeys: false }).toJS({ maxAliasCount: 100 })?.[0] ?? null;
       const head = readEntryHead(entry);
-      if (head && !isDeepStrictEqual(head, identityOfData(yamlData))) return { what: `${what}: the entry-head reader read ${JSON.stringify(head)}`, item: theirs };
+      if (head && !isDeepStrictEqual(head, identityOfData(yamlData)))
+        return { what: `${what}: the entry-head reader read ${JSON.stringify(head)}`, item: theirs };
       const plain = readPlainEntry(entry);
-      if (plain !== undefined && !isDeepStrictEqual(plain, yamlData)) return { what: `${what}: the plain-entry reader read ${JSON.stringify(plain)}`, item: theirs };
+      if (plain !== undefined && !isDeepStrictEqual(plain, yamlData))
+        return { what: `${what}: the plain-entry reader read ${JSON.stringify(plain)}`, item: theirs };
     }
     if (!isDeepStrictEqual(mine.identity, identityOfData(data))) return { what: `${what}: its identity reads ${JSON.stringify(mine.identity)}`, item: theirs };
     if (!isDeepStrictEqual(mine.object, data)) return { what: `${what}: its data differs`, item: theirs };

@@ -135,5 +135,3 @@ export function spaces(s: string, from: number, end: number): number {
   while (i < end && s.charCodeAt(i) === SPACE) i++;
   return i - from;
 }
-
-

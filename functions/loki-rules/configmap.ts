@@ -73,7 +73,6 @@ export function canonical(groups: unknown): unknown {
   });
 }
 
-
 function ordered(v: unknown, order: string[]): any {
   if (!isMap(v)) return v;
   const out: Record<string, unknown> = {};

@@ -5,7 +5,11 @@ import { checkLogQL, lineColumn } from './logql/index.ts';
 import { LOKI_DURATION, PROM_LABEL_NAME, PROM_METRIC_NAME } from '../common/formats.ts';
 import { isMap } from '../common/data.ts';
 
-export interface Finding { severity: 'error' | 'warning'; message: string; path: string }
+export interface Finding {
+  severity: 'error' | 'warning';
+  message: string;
+  path: string;
+}
 
 const GROUP_KEYS = ['name', 'interval', 'limit', 'rules'];
 const RULE_KEYS = ['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'];
@@ -13,8 +17,13 @@ const RULE_KEYS = ['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels'
 // YAML `key:` with no value gives null, which Go's YAML decoding treats as unset.
 const has = (obj: Record<string, unknown>, key: string) => obj[key] !== undefined && obj[key] !== null;
 const show = (v: unknown): string =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? JSON.stringify(v)
-    : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v;
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'a mapping'
+        : typeof v;
 
 export function validateGroups(groups: unknown, basePath: string): Finding[] {
   const out: Finding[] = [];
@@ -73,8 +82,12 @@ function validateRule(rule: unknown, path: string, out: Finding[]): void {
 
   const isAlert = 'alert' in rule;
   const isRecord = 'record' in rule;
-  const id = isAlert && typeof rule.alert === 'string' && rule.alert ? `alert "${rule.alert}"`
-    : isRecord && typeof rule.record === 'string' && rule.record ? `record "${rule.record}"` : `rule ${path.split('.').pop()}`;
+  const id =
+    isAlert && typeof rule.alert === 'string' && rule.alert
+      ? `alert "${rule.alert}"`
+      : isRecord && typeof rule.record === 'string' && rule.record
+        ? `record "${rule.record}"`
+        : `rule ${path.split('.').pop()}`;
   if (isAlert && isRecord) error(path, `${id}: a rule has either alert (alerting rule) or record (recording rule), not both`);
   if (!isAlert && !isRecord) error(path, `${id}: a rule needs alert (alerting rule) or record (recording rule)`);
   if (isAlert && (typeof rule.alert !== 'string' || rule.alert.trim() === '')) {
@@ -103,14 +116,20 @@ function validateRule(rule: unknown, path: string, out: Finding[]): void {
     if (!(key in rule) || (key === 'annotations' && recording)) continue;
     const map = rule[key];
     if (map === null) continue;
-    if (!isMap(map)) { error(`${path}.${key}`, `${id}: ${key} must be a mapping of names to strings, got ${show(map)}`); continue; }
+    if (!isMap(map)) {
+      error(`${path}.${key}`, `${id}: ${key} must be a mapping of names to strings, got ${show(map)}`);
+      continue;
+    }
     for (const [name, value] of Object.entries(map)) {
       const p = `${path}.${key}.${name}`;
       const kind = key === 'labels' ? 'label' : 'annotation';
       if (!PROM_LABEL_NAME.test(name)) error(p, `${id}: ${kind} name "${name}" is invalid; names match ${PROM_LABEL_NAME.source}`);
       else if (key === 'labels' && name.startsWith('__')) error(p, `${id}: label name "${name}" is reserved: names starting with "__" are internal`);
       if (typeof value !== 'string') {
-        error(p, `${id}: ${kind} ${name} must be a string, got ${show(value)}${typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${value}"` : ''}`);
+        error(
+          p,
+          `${id}: ${kind} ${name} must be a string, got ${show(value)}${typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${value}"` : ''}`,
+        );
         continue;
       }
       if (!alerting) continue;
@@ -125,8 +144,15 @@ function validateRule(rule: unknown, path: string, out: Finding[]): void {
   }
 }
 
-function checkExpr(rule: Record<string, unknown>, path: string, id: string, alerting: boolean, recording: boolean,
-  error: (p: string, m: string) => void, warn: (p: string, m: string) => void): void {
+function checkExpr(
+  rule: Record<string, unknown>,
+  path: string,
+  id: string,
+  alerting: boolean,
+  recording: boolean,
+  error: (p: string, m: string) => void,
+  warn: (p: string, m: string) => void,
+): void {
   const p = `${path}.expr`;
   if (!('expr' in rule)) return void error(path, `${id}: expr is required`);
   if (typeof rule.expr !== 'string' || rule.expr.trim() === '') return void error(p, `${id}: expr must be a non-empty LogQL string, got ${show(rule.expr)}`);
@@ -135,9 +161,12 @@ function checkExpr(rule: Record<string, unknown>, path: string, id: string, aler
   if (r.kind === 'log' && (alerting || recording)) {
     const q = rule.expr.trim().replace(/\s+/g, ' ');
     const inner = q.length <= 80 ? q : '<query>';
-    error(p, alerting
-      ? `${id}: expr is a log query, which returns log lines and cannot fire an alert; alert on a metric query instead, e.g. count_over_time(${inner} [5m]) > 0`
-      : `${id}: expr is a log query, but recording rules need a metric query, e.g. sum(count_over_time(${inner} [5m]))`);
+    error(
+      p,
+      alerting
+        ? `${id}: expr is a log query, which returns log lines and cannot fire an alert; alert on a metric query instead, e.g. count_over_time(${inner} [5m]) > 0`
+        : `${id}: expr is a log query, but recording rules need a metric query, e.g. sum(count_over_time(${inner} [5m]))`,
+    );
   }
   // Loki accepts these, but they deserve a look (or could not be fully checked).
   for (const w of r.warnings ?? []) {
@@ -151,22 +180,77 @@ function checkExpr(rule: Record<string, unknown>, path: string, id: string, aler
 // Functions Prometheus' alert templates provide on top of Go's builtins; an unknown
 // function is a parse error in text/template.
 const FUNCS = new Set([
-  'and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery',
-  'eq', 'ge', 'gt', 'le', 'lt', 'ne',
-  'query', 'first', 'label', 'value', 'strvalue', 'args', 'reReplaceAll', 'safeHtml', 'match', 'title', 'toUpper',
-  'toLower', 'graphLink', 'tableLink', 'sortByLabel', 'stripPort', 'stripDomain', 'humanize', 'humanize1024',
-  'humanizeDuration', 'humanizePercentage', 'humanizeTimestamp', 'toTime', 'toDuration', 'now', 'parseDuration',
-  'pathPrefix', 'externalURL', 'tmpl',
+  'and',
+  'call',
+  'html',
+  'index',
+  'slice',
+  'js',
+  'len',
+  'not',
+  'or',
+  'print',
+  'printf',
+  'println',
+  'urlquery',
+  'eq',
+  'ge',
+  'gt',
+  'le',
+  'lt',
+  'ne',
+  'query',
+  'first',
+  'label',
+  'value',
+  'strvalue',
+  'args',
+  'reReplaceAll',
+  'safeHtml',
+  'match',
+  'title',
+  'toUpper',
+  'toLower',
+  'graphLink',
+  'tableLink',
+  'sortByLabel',
+  'stripPort',
+  'stripDomain',
+  'humanize',
+  'humanize1024',
+  'humanizeDuration',
+  'humanizePercentage',
+  'humanizeTimestamp',
+  'toTime',
+  'toDuration',
+  'now',
+  'parseDuration',
+  'pathPrefix',
+  'externalURL',
+  'tmpl',
 ]);
 // Variables Prometheus defines before expanding an alert template.
 const PRESET_VARS = ['$', '$labels', '$externalLabels', '$externalURL', '$value'];
 const BLOCKS = new Set(['if', 'range', 'with', 'define', 'block']);
 
-interface Tok { kind: 'str' | 'num' | 'ident' | 'var' | 'field' | 'op'; text: string; at: number }
+interface Tok {
+  kind: 'str' | 'num' | 'ident' | 'var' | 'field' | 'op';
+  text: string;
+  at: number;
+}
 export type TemplateResult = { ok: true; warning?: string } | { ok: false; message: string; offset: number };
 
-class TemplateError extends Error { constructor(readonly offset: number, message: string) { super(message); } }
-const tfail = (offset: number, message: string): never => { throw new TemplateError(offset, message); };
+class TemplateError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const tfail = (offset: number, message: string): never => {
+  throw new TemplateError(offset, message);
+};
 
 /**
  * Well-formedness of a Go text/template as Prometheus parses alert labels and
@@ -227,7 +311,10 @@ function lexAction(tpl: string, open: number, start: number): { toks: Tok[]; end
     if (close && depth > 0) tfail(i, 'unclosed "(" in action');
     if (close) return { toks, end: i + close[0].length };
     let m: RegExpExecArray | null;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       m = new RegExp(`^${c}(?:[^\\\\${c}\\n]|\\\\.)*${c}`).exec(rest);
       if (!m) tfail(i, c === '"' ? 'unterminated quoted string' : 'unterminated character constant');
@@ -263,7 +350,9 @@ function checkAction(toks: Tok[], open: number, stack: { kw: string; at: number;
   const [first] = toks;
   const kw = first.kind === 'ident' ? first.text : '';
   const top = stack[stack.length - 1];
-  const needString = (t: Tok | undefined) => { if (t?.kind !== 'str') tfail(t?.at ?? open, `{{${kw}}} needs a quoted template name`); };
+  const needString = (t: Tok | undefined) => {
+    if (t?.kind !== 'str') tfail(t?.at ?? open, `{{${kw}}} needs a quoted template name`);
+  };
   switch (kw) {
     case 'end':
       if (toks.length > 1) tfail(toks[1].at, `unexpected "${toks[1].text}" after end`);
@@ -272,10 +361,15 @@ function checkAction(toks: Tok[], open: number, stack: { kw: string; at: number;
     case 'else':
       if (!top || !['if', 'range', 'with'].includes(top.kw)) tfail(open, 'unexpected {{else}} outside if/range/with');
       if (top.hasElse) tfail(open, `{{else}} after {{else}} in {{${top.kw}}}`);
-      if (toks.length === 1) { top.hasElse = true; return; }
+      if (toks.length === 1) {
+        top.hasElse = true;
+        return;
+      }
       if (toks[1].text !== 'if' && toks[1].text !== 'with') tfail(toks[1].at, `expected "if" or "with" after else, found "${toks[1].text}"`);
       return checkPipeline(toks.slice(2), open, `else ${toks[1].text}`, vars);
-    case 'if': case 'range': case 'with':
+    case 'if':
+    case 'range':
+    case 'with':
       checkPipeline(toks.slice(1), open, kw, vars);
       stack.push({ kw, at: open, hasElse: false });
       return;
@@ -294,7 +388,8 @@ function checkAction(toks: Tok[], open: number, stack: { kw: string; at: number;
       needString(toks[1]);
       if (toks.length > 2) checkPipeline(toks.slice(2), open, kw, vars);
       return;
-    case 'break': case 'continue':
+    case 'break':
+    case 'continue':
       if (!stack.some((s) => s.kw === 'range')) tfail(open, `{{${kw}}} outside {{range}}`);
       if (toks.length > 1) tfail(toks[1].at, `unexpected "${toks[1].text}" after ${kw}`);
       return;
@@ -334,7 +429,12 @@ function checkPipeline(toks: Tok[], open: number, kw: string, vars: Set<string>)
       tfail(t.at, `cannot pipe into ${t.text}: pipeline stage ${stage} must be a function or method call`);
     }
     if (t.kind === 'ident' && !['true', 'false', 'nil'].includes(t.text) && !FUNCS.has(t.text)) {
-      tfail(t.at, BLOCKS.has(t.text) || ['else', 'end', 'template'].includes(t.text) ? `unexpected keyword "${t.text}" in command` : `function "${t.text}" is not defined`);
+      tfail(
+        t.at,
+        BLOCKS.has(t.text) || ['else', 'end', 'template'].includes(t.text)
+          ? `unexpected keyword "${t.text}" in command`
+          : `function "${t.text}" is not defined`,
+      );
     }
     if (t.kind === 'var' && !vars.has(t.text.split('.')[0])) tfail(t.at, `undefined variable "${t.text.split('.')[0]}"`);
     if (t.text !== '(') stageStart = false;

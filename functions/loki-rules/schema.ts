@@ -26,11 +26,7 @@ const templated = z.record(z.string(), z.string()).optional();
 
 export const ruleSchema = z
   .strictObject({
-    alert: z
-      .string()
-      .min(1)
-      .optional()
-      .meta(d('Name of the alert (an alerting rule). Set exactly one of alert and record. Default: unset.')),
+    alert: z.string().min(1).optional().meta(d('Name of the alert (an alerting rule). Set exactly one of alert and record. Default: unset.')),
     record: z
       .string()
       .regex(PROM_METRIC_NAME, { error: 'must be a metric name such as app:errors:rate5m' })
@@ -43,9 +39,7 @@ export const ruleSchema = z
     for: duration('5m')
       .optional()
       .meta(d('Alerting rules: how long the condition must hold before the alert fires. Default: 0s (fires on the first evaluation that matches).')),
-    keep_firing_for: duration('10m')
-      .optional()
-      .meta(d('Alerting rules: how long the alert keeps firing after the condition stopped matching. Default: 0s.')),
+    keep_firing_for: duration('10m').optional().meta(d('Alerting rules: how long the alert keeps firing after the condition stopped matching. Default: 0s.')),
     labels: templated.meta(
       d('Labels added to the alert or the recorded series. Values of alerting rules are Go templates ({{ $labels.app }}, {{ $value }}). Default: none.'),
     ),
@@ -58,9 +52,7 @@ export const ruleSchema = z
 export const groupSchema = z
   .strictObject({
     name: z.string().min(1).meta(d('Name of the rule group, unique within the LokiRule. Required.')),
-    interval: duration('1m')
-      .optional()
-      .meta(d("How often the group's rules are evaluated. Default: the ruler's evaluation_interval (1m in Loki).")),
+    interval: duration('1m').optional().meta(d("How often the group's rules are evaluated. Default: the ruler's evaluation_interval (1m in Loki).")),
     limit: z
       .number()
       .int()
@@ -73,10 +65,7 @@ export const groupSchema = z
 
 export const specSchema = z
   .strictObject({
-    groups: z
-      .array(groupSchema)
-      .min(1)
-      .meta(d('Rule groups, written to one rules file of the ConfigMap the function generates. Required.')),
+    groups: z.array(groupSchema).min(1).meta(d('Rule groups, written to one rules file of the ConfigMap the function generates. Required.')),
   })
   .meta(d('What the ruler evaluates. Required.'));
 
@@ -85,9 +74,7 @@ export const metadataSchema = z
     name: dnsSubdomain()
       .max(MAX_NAME, { error: `must be at most ${MAX_NAME} characters (the ConfigMap is named ${CONFIGMAP_PREFIX}<name>)` })
       .meta(d(`Name; the generated ConfigMap is ${CONFIGMAP_PREFIX}<name>. Required.`)),
-    namespace: dnsLabel()
-      .optional()
-      .meta(d("Namespace of the generated ConfigMap. Default: the ObservabilityConfig's spec.namespace, else observability.")),
+    namespace: dnsLabel().optional().meta(d("Namespace of the generated ConfigMap. Default: the ObservabilityConfig's spec.namespace, else observability.")),
   })
   .meta(d('Standard object metadata. Required.'));
 

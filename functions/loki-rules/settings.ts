@@ -54,13 +54,25 @@ export function resolveSettings(config: Item | undefined, fc: Item | undefined):
 function fromObservabilityConfig(c: Item): { settings?: Settings; results: Result[] } {
   const parsed = sidecarViewSchema.safeParse(c.object);
   if (!parsed.success) {
-    const results = issueResults(parsed.error.issues, { schema: sidecarViewSchema, raw: c.object, resourceRef: c.ref, file: c.file, what: `the ${CONFIG_KIND}` });
+    const results = issueResults(parsed.error.issues, {
+      schema: sidecarViewSchema,
+      raw: c.object,
+      resourceRef: c.ref,
+      file: c.file,
+      what: `the ${CONFIG_KIND}`,
+    });
     return { results };
   }
   const { namespace, loki } = parsed.data.spec;
   const { label, labelValue, enabled, searchNamespace, resource } = loki.rules;
   return {
-    settings: { label, labelValue, namespace, source: `ObservabilityConfig ${c.name}`, sidecar: { enabled, searchNamespace, resource, where: { resourceRef: c.ref, file: c.file } } },
+    settings: {
+      label,
+      labelValue,
+      namespace,
+      source: `ObservabilityConfig ${c.name}`,
+      sidecar: { enabled, searchNamespace, resource, where: { resourceRef: c.ref, file: c.file } },
+    },
     results: [],
   };
 }

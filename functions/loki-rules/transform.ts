@@ -24,7 +24,8 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   let fcRule: Item | undefined;
   let fcConfigMap: Item | undefined;
   let fcConfig: Item | undefined;
-  if (fc && isLokiRule(fc)) fcRule = fc; // kustomize plugins and `kpt fn eval --fn-config rule.yaml`
+  if (fc && isLokiRule(fc))
+    fcRule = fc; // kustomize plugins and `kpt fn eval --fn-config rule.yaml`
   else if (fc && isObservabilityConfig(fc)) fcConfig = fc;
   else if (fc && isConfigMap(fc)) fcConfigMap = fc;
   else if (fc) {
@@ -45,7 +46,11 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   const { settings, results } = resolveSettings(lookup.config, fcConfigMap);
   if (!settings) return { items, results };
   if (!lookup.config) {
-    const near = misspeltConfig(items, warning, `Using ${settings.source} for the rules sidecar label (${settings.label}=${JSON.stringify(settings.labelValue)}).`);
+    const near = misspeltConfig(
+      items,
+      warning,
+      `Using ${settings.source} for the rules sidecar label (${settings.label}=${JSON.stringify(settings.labelValue)}).`,
+    );
     if (near) results.push(near);
   }
   // Ownership is per ObservabilityConfig (one step per stack); a run without one owns all.
@@ -63,10 +68,13 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
       single = true;
     } else if (!sameObject(same, fcRule)) {
       results.push(
-        error(`the functionConfig ${KIND} ${fcRule.name} differs from the one in the package${same.file ? ` (${same.file.path})` : ''}; pass the package's file as configPath, or rename one`, {
-          resourceRef: same.ref,
-          file: same.file,
-        }),
+        error(
+          `the functionConfig ${KIND} ${fcRule.name} differs from the one in the package${same.file ? ` (${same.file.path})` : ''}; pass the package's file as configPath, or rename one`,
+          {
+            resourceRef: same.ref,
+            file: same.file,
+          },
+        ),
       );
     }
   }
@@ -145,10 +153,20 @@ function sidecarWarnings(sources: { item: Item; src: RuleSource }[], s: Settings
   const sc = s.sidecar;
   if (!sc || sources.length === 0) return [];
   if (!sc.enabled) {
-    return [warning(`spec.loki.rules.enabled is false: no sidecar loads the ${sources.length} rule ConfigMap(s) loki-rules generates`, { ...sc.where, field: 'spec.loki.rules.enabled' })];
+    return [
+      warning(`spec.loki.rules.enabled is false: no sidecar loads the ${sources.length} rule ConfigMap(s) loki-rules generates`, {
+        ...sc.where,
+        field: 'spec.loki.rules.enabled',
+      }),
+    ];
   }
   if (sc.resource === 'secret') {
-    return [warning('spec.loki.rules.resource is secret: the sidecar ignores the rule ConfigMaps loki-rules generates; use configmap or both', { ...sc.where, field: 'spec.loki.rules.resource' })];
+    return [
+      warning('spec.loki.rules.resource is secret: the sidecar ignores the rule ConfigMaps loki-rules generates; use configmap or both', {
+        ...sc.where,
+        field: 'spec.loki.rules.resource',
+      }),
+    ];
   }
   if (sc.searchNamespace === 'ALL') return [];
   const searched = sc.searchNamespace.split(',');

@@ -56,7 +56,10 @@ export function validateLokiRule(item: Item): Result[] {
   const text = JSON.stringify(spec ?? null);
   const seen = [...findReferences(text), ...findMalformed(text)].map((r) => r.raw);
   if (seen.length) {
-    const quoted = [...new Set(seen)].slice(0, 3).map((raw) => JSON.stringify(raw)).join(', ');
+    const quoted = [...new Set(seen)]
+      .slice(0, 3)
+      .map((raw) => JSON.stringify(raw))
+      .join(', ');
     results.push(
       warning(
         `the rules contain ${quoted}, which reaches Loki literally: the generated ConfigMap opts out of Flux post-build substitution, so Flux variables are not substituted in rules. ` +
@@ -112,11 +115,17 @@ export function validateRuleConfigMap(item: Item, s: Settings): Result[] {
     }
     const parsed: unknown = doc.toJS({ maxAliasCount: 100 });
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      results.push(error(`${file}a rules file is a mapping with groups: [...], got ${parsed === null ? 'an empty file' : JSON.stringify(parsed).slice(0, 40)}`, { ...where, field }));
+      results.push(
+        error(`${file}a rules file is a mapping with groups: [...], got ${parsed === null ? 'an empty file' : JSON.stringify(parsed).slice(0, 40)}`, {
+          ...where,
+          field,
+        }),
+      );
       continue;
     }
     for (const k of Object.keys(parsed)) {
-      if (k !== 'groups') results.push(error(`${file}unknown top-level field "${k}" in a rules file; only groups is allowed`, { ...where, field: `${field}.${k}` }));
+      if (k !== 'groups')
+        results.push(error(`${file}unknown top-level field "${k}" in a rules file; only groups is allowed`, { ...where, field: `${field}.${k}` }));
     }
     const groups = (parsed as { groups?: unknown }).groups;
     const base = `${field}.groups`;
@@ -128,7 +137,9 @@ export function validateRuleConfigMap(item: Item, s: Settings): Result[] {
   }
   // Left unchanged, so it is only protected from Flux if its author did it.
   const optedOut = item.labels[FLUX_SUBSTITUTE] === 'disabled' || item.annotations[FLUX_SUBSTITUTE] === 'disabled';
-  const all = Object.values(data).filter((v): v is string => typeof v === 'string').join('\n');
+  const all = Object.values(data)
+    .filter((v): v is string => typeof v === 'string')
+    .join('\n');
   if (!optedOut && needsProtection(all)) {
     const malformed = findMalformed(all)[0];
     results.push(

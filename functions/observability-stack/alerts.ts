@@ -33,7 +33,8 @@ function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
           for: '15m',
           severity: 'warning',
           summary: 'The Loki ruler fails to evaluate rules.',
-          description: '{{ $labels.job }} in {{ $labels.namespace }} failed {{ printf "%.0f" $value }} rule evaluations in 10m: alerts from LogQL rules may be missing. Check the ruler logs for the failing group.',
+          description:
+            '{{ $labels.job }} in {{ $labels.namespace }} failed {{ printf "%.0f" $value }} rule evaluations in 10m: alerts from LogQL rules may be missing. Check the ruler logs for the failing group.',
         },
         {
           alert: 'LokiRetentionNotRunning',
@@ -43,7 +44,8 @@ function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
           for: '1h',
           severity: 'critical',
           summary: 'The Loki compactor has not applied retention for 6 hours.',
-          description: 'No successful retention run in {{ $labels.namespace }} for {{ $value | humanizeDuration }}: old logs are not deleted and volumes or buckets keep growing.',
+          description:
+            'No successful retention run in {{ $labels.namespace }} for {{ $value | humanizeDuration }}: old logs are not deleted and volumes or buckets keep growing.',
         },
         {
           alert: 'LokiRetentionFailures',
@@ -66,7 +68,8 @@ function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
           for: '15m',
           severity: 'warning',
           summary: 'Tempo discards spans.',
-          description: 'Tempo in {{ $labels.namespace }} discarded {{ printf "%.0f" $value }} spans in 10m, reason {{ $labels.reason }}: traces are incomplete. Raise the matching limit or reduce what is sent.',
+          description:
+            'Tempo in {{ $labels.namespace }} discarded {{ printf "%.0f" $value }} spans in 10m, reason {{ $labels.reason }}: traces are incomplete. Raise the matching limit or reduce what is sent.',
         },
         {
           alert: 'TempoRequestErrors',
@@ -114,7 +117,8 @@ function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
           for: '15m',
           severity: 'warning',
           summary: 'A volume of the observability stack is almost full.',
-          description: 'PVC {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has {{ $value | humanizePercentage }} free. Shorten retention or grow the volume (spec.<system>.storage.size).',
+          description:
+            'PVC {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has {{ $value | humanizePercentage }} free. Shorten retention or grow the volume (spec.<system>.storage.size).',
         },
         {
           alert: 'ObservabilityVolumeFull',
@@ -143,14 +147,16 @@ export function stackAlerts(r: Resolved): KrmObject | undefined {
     spec: {
       groups: groups.map((g) => ({
         name: g.name,
-        rules: g.rules.map((a): Values => ({
-          alert: a.alert,
-          // `$labels`, `$value` and PromQL text are Prometheus', not Flux variables.
-          expr: literal(a.expr),
-          for: a.for,
-          labels: { severity: a.severity },
-          annotations: { summary: a.summary, description: literal(a.description) },
-        })),
+        rules: g.rules.map(
+          (a): Values => ({
+            alert: a.alert,
+            // `$labels`, `$value` and PromQL text are Prometheus', not Flux variables.
+            expr: literal(a.expr),
+            for: a.for,
+            labels: { severity: a.severity },
+            annotations: { summary: a.summary, description: literal(a.description) },
+          }),
+        ),
       })),
     },
   };

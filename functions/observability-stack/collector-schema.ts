@@ -7,9 +7,17 @@ import { chart, d, values } from './schema-parts.ts';
 /** Loki and Pyroscope label names: Prometheus label syntax, `__` reserved for internal labels. */
 const LABEL_NAME = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-const toggle = (def: boolean, what: string) => z.boolean().default(def).meta(d(`${what} Default: ${def}.`));
+const toggle = (def: boolean, what: string) =>
+  z
+    .boolean()
+    .default(def)
+    .meta(d(`${what} Default: ${def}.`));
 
-const namespaceList = (what: string) => z.array(dnsLabel()).default([]).meta(d(`${what} Default: [].`));
+const namespaceList = (what: string) =>
+  z
+    .array(dnsLabel())
+    .default([])
+    .meta(d(`${what} Default: [].`));
 
 /** A Kubernetes quantity, including milli-units for CPU (100m). */
 const resource = (def: string | undefined, what: string) => {
@@ -18,11 +26,17 @@ const resource = (def: string | undefined, what: string) => {
 };
 export const collectorSchema = z
   .strictObject({
-    enabled: toggle(false, 'Deploy Grafana Alloy as a DaemonSet wired to the Loki, Tempo and Pyroscope of this config. Off when the cluster already has a collector.'),
+    enabled: toggle(
+      false,
+      'Deploy Grafana Alloy as a DaemonSet wired to the Loki, Tempo and Pyroscope of this config. Off when the cluster already has a collector.',
+    ),
     logs: z
       .strictObject({
         pods: toggle(true, "Every pod's container logs, read from /var/log/pods on its node, to Loki."),
-        events: toggle(false, 'Kubernetes events to Loki (job="integrations/kubernetes/eventhandler"). Every collector pod watches them; Loki drops the identical copies.'),
+        events: toggle(
+          false,
+          'Kubernetes events to Loki (job="integrations/kubernetes/eventhandler"). Every collector pod watches them; Loki drops the identical copies.',
+        ),
       })
       .prefault({})
       .meta(d('Logs sent to Loki.')),
@@ -35,7 +49,10 @@ export const collectorSchema = z
     profiles: z
       .strictObject({
         pprof: toggle(true, 'Scrape pprof endpoints of pods annotated profiles.grafana.com/<type>.scrape: "true" and send them to Pyroscope.'),
-        ebpf: toggle(false, 'eBPF CPU profiling of every process on the node (pyroscope.ebpf). Runs the collector privileged, as root, with the host PID namespace.'),
+        ebpf: toggle(
+          false,
+          'eBPF CPU profiling of every process on the node (pyroscope.ebpf). Runs the collector privileged, as root, with the host PID namespace.',
+        ),
       })
       .prefault({})
       .meta(d('Profiles sent to Pyroscope.')),
@@ -52,9 +69,13 @@ export const collectorSchema = z
       .meta(d('Labels added to every log stream and profile, e.g. {cluster: home}. Flux variables allowed in values. Default: {}.')),
     tenant: z
       .string()
-      .regex(/^[A-Za-z0-9!._*'()-]{1,150}$/, { error: 'must be a tenant ID: letters, digits and !-_.*\'()' })
+      .regex(/^[A-Za-z0-9!._*'()-]{1,150}$/, { error: "must be a tenant ID: letters, digits and !-_.*'()" })
       .default('fake')
-      .meta(d('Tenant (X-Scope-OrgID) the collector writes as, sent only to backends whose final values turn multi-tenancy on (Loki auth_enabled, Tempo multitenancyEnabled). Default: fake (the tenant the Loki rules sidecar loads into).')),
+      .meta(
+        d(
+          'Tenant (X-Scope-OrgID) the collector writes as, sent only to backends whose final values turn multi-tenancy on (Loki auth_enabled, Tempo multitenancyEnabled). Default: fake (the tenant the Loki rules sidecar loads into).',
+        ),
+      ),
     resources: z
       .strictObject({
         requests: z

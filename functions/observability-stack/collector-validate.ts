@@ -14,7 +14,10 @@ export function collectorFindings(s: Spec, err: Report, warn: Report): void {
   if (!c.enabled) return;
   const f = 'spec.collector';
   if (!s.loki.enabled && !s.tempo.enabled && !s.pyroscope.enabled) {
-    warn(`${f}.enabled`, 'Loki, Tempo and Pyroscope are all disabled: the collector has nowhere to send data, so none is generated. Enable a backend or set spec.collector.enabled: false.');
+    warn(
+      `${f}.enabled`,
+      'Loki, Tempo and Pyroscope are all disabled: the collector has nowhere to send data, so none is generated. Enable a backend or set spec.collector.enabled: false.',
+    );
   }
   if (!s.loki.enabled && (c.logs.pods || c.logs.events)) {
     warn(`${f}.logs`, 'Loki is disabled, so pod logs and events are not collected: enable spec.loki or set spec.collector.logs.pods/events: false.');
@@ -27,7 +30,10 @@ export function collectorFindings(s: Spec, err: Report, warn: Report): void {
   }
   for (const name of Object.keys(c.labels)) {
     if (RESERVED.has(name)) {
-      err(`${f}.labels.${name}`, `"${name}" is a label the collector sets on every stream (${[...RESERVED].join(', ')}): choose another name, such as cluster.`);
+      err(
+        `${f}.labels.${name}`,
+        `"${name}" is a label the collector sets on every stream (${[...RESERVED].join(', ')}): choose another name, such as cluster.`,
+      );
     }
   }
   const both = c.namespaces.include.filter((n) => c.namespaces.exclude.includes(n));

@@ -31,7 +31,8 @@ const CREDENTIAL_KEYS = new Set([
 ]);
 
 /** Field names people try under spec.objectStorage when they mean to give a credential. */
-const INLINE_CREDENTIAL = /^(access[-_]?key([-_]?id)?|secret([-_]?access)?[-_]?key|account[-_]?(key|name)|key|password|secret|token|session[-_]?token|sas[-_]?token|connection[-_]?string|credentials?|service[-_]?account([-_]?(json|key))?|client[-_]?secret|user(name)?)$/i;
+const INLINE_CREDENTIAL =
+  /^(access[-_]?key([-_]?id)?|secret([-_]?access)?[-_]?key|account[-_]?(key|name)|key|password|secret|token|session[-_]?token|sas[-_]?token|connection[-_]?string|credentials?|service[-_]?account([-_]?(json|key))?|client[-_]?secret|user(name)?)$/i;
 
 /**
  * The message for an unknown field under spec.objectStorage that looks like an inline

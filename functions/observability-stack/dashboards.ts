@@ -34,15 +34,30 @@ function dashboardPanels(system: System): Panel[] {
     return [
       { title: 'Spans received in ${namespace}', expr: `sum(${rate('tempo_distributor_spans_received_total')})`, legend: 'spans/s', unit: 'short' },
       { title: 'Discarded spans by reason', expr: `sum by (reason) (${rate('tempo_discarded_spans_total')})`, legend: '{{reason}}', unit: 'short' },
-      { title: 'Requests by route and status', expr: `sum by (route, status_code) (${rate('tempo_request_duration_seconds_count')})`, legend: '{{route}} {{status_code}}', unit: 'reqps' },
+      {
+        title: 'Requests by route and status',
+        expr: `sum by (route, status_code) (${rate('tempo_request_duration_seconds_count')})`,
+        legend: '{{route}} {{status_code}}',
+        unit: 'reqps',
+      },
       { title: 'p99 latency by route', expr: p99('tempo_request_duration_seconds', 'route'), legend: '{{route}}', unit: 's' },
       { title: 'Volumes used', expr: volumeUsed, legend: '{{persistentvolumeclaim}}', unit: 'percentunit' },
     ];
   }
   return [
-    { title: 'Profiles received in ${namespace} (compressed)', expr: `sum(${rate('pyroscope_distributor_received_compressed_bytes_sum')})`, legend: 'bytes/s', unit: 'Bps' },
+    {
+      title: 'Profiles received in ${namespace} (compressed)',
+      expr: `sum(${rate('pyroscope_distributor_received_compressed_bytes_sum')})`,
+      legend: 'bytes/s',
+      unit: 'Bps',
+    },
     { title: 'Discarded samples by reason', expr: `sum by (reason) (${rate('pyroscope_discarded_samples_total')})`, legend: '{{reason}}', unit: 'short' },
-    { title: 'Requests by route and status', expr: `sum by (route, status_code) (${rate('pyroscope_request_duration_seconds_count')})`, legend: '{{route}} {{status_code}}', unit: 'reqps' },
+    {
+      title: 'Requests by route and status',
+      expr: `sum by (route, status_code) (${rate('pyroscope_request_duration_seconds_count')})`,
+      legend: '{{route}} {{status_code}}',
+      unit: 'reqps',
+    },
     { title: 'p99 latency by route', expr: p99('pyroscope_request_duration_seconds', 'route'), legend: '{{route}}', unit: 's' },
     { title: 'Volumes used', expr: volumeUsed, legend: '{{persistentvolumeclaim}}', unit: 'percentunit' },
   ];
@@ -61,7 +76,11 @@ function dashboardModel(r: Resolved, system: System): Values {
   const panels: Panel[] = [...dashboardPanels(system)];
   // The system's own error logs, by the labels the collector sets on pod logs.
   if (r.spec.loki.enabled) {
-    panels.push({ title: `${TITLES[system].split(' ')[0]} error logs`, expr: `{${LOG_LABELS.namespace}="${NS}", ${LOG_LABELS.app}="${system}"} |~ "level=(error|warn)"`, logs: true });
+    panels.push({
+      title: `${TITLES[system].split(' ')[0]} error logs`,
+      expr: `{${LOG_LABELS.namespace}="${NS}", ${LOG_LABELS.app}="${system}"} |~ "level=(error|warn)"`,
+      logs: true,
+    });
   }
   return {
     uid: dashboardUid(r, system),

@@ -28,7 +28,12 @@ export function fluxPathFindings(s: Spec): PathFinding[] {
   }
   const segments = path.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
   if (path.startsWith('/') || segments.includes('..')) {
-    return [{ field: PATH_FIELD, message: `must be relative to the root of the Flux source, without "..", such as ./clusters/main/observability/${ns}; got ${JSON.stringify(path)}.` }];
+    return [
+      {
+        field: PATH_FIELD,
+        message: `must be relative to the root of the Flux source, without "..", such as ./clusters/main/observability/${ns}; got ${JSON.stringify(path)}.`,
+      },
+    ];
   }
   if (segments.at(-1) !== ns) {
     return [

@@ -28,10 +28,22 @@ export function generate(r: Resolved): Generated[] {
   const releases: Releases = {};
   const components: Component[] = [
     { app: 'loki', enabled: s.loki.enabled, chart: r.charts.loki, values: () => lokiValues(r), userValues: s.loki.values },
-    { app: 'tempo', enabled: s.tempo.enabled, chart: r.charts.tempo, values: () => (r.tempo.distributed ? tempoDistributedValues(r) : tempoValues(r)), userValues: s.tempo.values },
+    {
+      app: 'tempo',
+      enabled: s.tempo.enabled,
+      chart: r.charts.tempo,
+      values: () => (r.tempo.distributed ? tempoDistributedValues(r) : tempoValues(r)),
+      userValues: s.tempo.values,
+    },
     { app: 'pyroscope', enabled: s.pyroscope.enabled, chart: r.charts.pyroscope, values: () => pyroscopeValues(r), userValues: s.pyroscope.values },
     // Last: the collector's endpoints come from the backends' final values.
-    { app: COLLECTOR_APP, enabled: s.collector.enabled && (s.loki.enabled || s.tempo.enabled || s.pyroscope.enabled), chart: r.charts.alloy, values: () => collectorValues(r, releases), userValues: s.collector.values },
+    {
+      app: COLLECTOR_APP,
+      enabled: s.collector.enabled && (s.loki.enabled || s.tempo.enabled || s.pyroscope.enabled),
+      chart: r.charts.alloy,
+      values: () => collectorValues(r, releases),
+      userValues: s.collector.values,
+    },
   ];
   const out: Generated[] = [];
   const sources = new Set<string>();

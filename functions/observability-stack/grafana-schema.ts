@@ -44,12 +44,16 @@ export const grafanaSchema = z
           ),
         instanceSelector: labelSelectorSchema
           .optional()
-          .meta(d('GrafanaDatasource format: the label selector of the grafana-operator Grafana instances that import the CRs (their metadata.labels). Required with that format. Default: unset.')),
+          .meta(
+            d(
+              'GrafanaDatasource format: the label selector of the grafana-operator Grafana instances that import the CRs (their metadata.labels). Required with that format. Default: unset.',
+            ),
+          ),
         instanceNamespace: dnsLabel()
           .optional()
           .meta(
             d(
-              'GrafanaDatasource format: namespace of the Grafana instance. When it differs from the namespace of the CRs (spec.grafana.datasources.namespace, else spec.namespace) the CRs set allowCrossNamespaceImport: true, without which the operator ignores them. Default: unset (the Grafana lives in the CRs\' namespace).',
+              "GrafanaDatasource format: namespace of the Grafana instance. When it differs from the namespace of the CRs (spec.grafana.datasources.namespace, else spec.namespace) the CRs set allowCrossNamespaceImport: true, without which the operator ignores them. Default: unset (the Grafana lives in the CRs' namespace).",
             ),
           ),
         namespace: dnsLabel()
@@ -81,7 +85,7 @@ export const grafanaSchema = z
           .default(false)
           .meta(
             d(
-              'Operational dashboards in the datasources format: the Loki chart\'s own mixin dashboards, and Tempo and Pyroscope dashboards generated here. Default: false.',
+              "Operational dashboards in the datasources format: the Loki chart's own mixin dashboards, and Tempo and Pyroscope dashboards generated here. Default: false.",
             ),
           ),
         label: z.string().min(1).default('grafana_dashboard').meta(d('ConfigMap format: label the Grafana sidecar watches. Default: grafana_dashboard.')),
@@ -102,7 +106,7 @@ export const monitoringSchema = z
       .optional()
       .meta(
         d(
-          'PrometheusRules for the health of the stack: the Loki chart\'s alerts and recording rules, and alerts for the Loki ruler, retention, Tempo discarded spans, Pyroscope ingestion and full volumes. Default: spec.monitoring.serviceMonitors.',
+          "PrometheusRules for the health of the stack: the Loki chart's alerts and recording rules, and alerts for the Loki ruler, retention, Tempo discarded spans, Pyroscope ingestion and full volumes. Default: spec.monitoring.serviceMonitors.",
         ),
       ),
     ruleLabels: z

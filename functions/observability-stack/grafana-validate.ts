@@ -20,8 +20,10 @@ export function grafanaFindings(s: Spec, err: Report, warn: Report): void {
     );
   }
   if (!operator) {
-    if (ds.instanceSelector) warn(`${f}.instanceSelector`, 'only the GrafanaDatasource format uses instanceSelector: set format: GrafanaDatasource or remove it.');
-    if (ds.instanceNamespace) warn(`${f}.instanceNamespace`, 'only the GrafanaDatasource format uses instanceNamespace: set format: GrafanaDatasource or remove it.');
+    if (ds.instanceSelector)
+      warn(`${f}.instanceSelector`, 'only the GrafanaDatasource format uses instanceSelector: set format: GrafanaDatasource or remove it.');
+    if (ds.instanceNamespace)
+      warn(`${f}.instanceNamespace`, 'only the GrafanaDatasource format uses instanceNamespace: set format: GrafanaDatasource or remove it.');
   }
   if (operator && ds.enabled) {
     for (const [system, uid] of Object.entries(ds.uids)) {
@@ -29,6 +31,9 @@ export function grafanaFindings(s: Spec, err: Report, warn: Report): void {
     }
   }
   if (s.monitoring.alerts && !s.monitoring.serviceMonitors) {
-    warn('spec.monitoring.alerts', 'the alerts read metrics the ServiceMonitors make Prometheus scrape: keep spec.monitoring.serviceMonitors on, or scrape Loki, Tempo and Pyroscope yourself.');
+    warn(
+      'spec.monitoring.alerts',
+      'the alerts read metrics the ServiceMonitors make Prometheus scrape: keep spec.monitoring.serviceMonitors on, or scrape Loki, Tempo and Pyroscope yourself.',
+    );
   }
 }

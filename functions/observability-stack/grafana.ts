@@ -48,7 +48,14 @@ export function provisioning(r: Resolved, releases: Releases, form: DatasourceFo
           urlDisplayLabel: 'View trace',
         },
         // OTLP logs carry the trace ID as structured metadata.
-        { name: 'trace_id', matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: uids.tempo, url: grafanaVar('__value.raw', form), urlDisplayLabel: 'View trace' },
+        {
+          name: 'trace_id',
+          matcherType: 'label',
+          matcherRegex: 'trace_id',
+          datasourceUid: uids.tempo,
+          url: grafanaVar('__value.raw', form),
+          urlDisplayLabel: 'View trace',
+        },
       ];
     }
     datasources.push({ name: 'Loki', type: 'loki', uid: uids.loki, access: 'proxy', url: urls.loki, jsonData });

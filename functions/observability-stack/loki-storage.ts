@@ -114,8 +114,7 @@ function componentValues(r: Resolved): Values {
   const n = (c: string) => r.loki.replicas[c] ?? 0;
   const zero = (names: string[]) => Object.fromEntries(names.map((c) => [c, { replicas: 0 }]));
   // The sidecar lands where the ruler runs (templates/_pod.tpl: `<component>.sidecar`).
-  const sidecarOn = (component: string) =>
-    Object.fromEntries(['singleBinary', 'backend', 'ruler'].map((c) => [c, { sidecar: c === component }]));
+  const sidecarOn = (component: string) => Object.fromEntries(['singleBinary', 'backend', 'ruler'].map((c) => [c, { sidecar: c === component }]));
 
   if (mode === 'SingleBinary') {
     // On object storage more than one replica is allowed; the chart then runs singleBinary.replicas.

@@ -46,10 +46,13 @@ export function unlistedNamespace(r: Resolved, items: Item[]): Result[] {
   const listed = Array.isArray(resources) && resources.some((x) => typeof x === 'string' && x.replace(/^\.\//, '') === NAMESPACE_FILE);
   if (listed) return [];
   return [
-    warning(`${file} does not list ./${NAMESPACE_FILE}, so Flux never applies the generated Namespace ${r.namespace}: add it to resources, or set spec.createNamespace: false if the namespace comes from elsewhere.`, {
-      resourceRef: theirs.ref,
-      file: theirs.file,
-      field: 'resources',
-    }),
+    warning(
+      `${file} does not list ./${NAMESPACE_FILE}, so Flux never applies the generated Namespace ${r.namespace}: add it to resources, or set spec.createNamespace: false if the namespace comes from elsewhere.`,
+      {
+        resourceRef: theirs.ref,
+        file: theirs.file,
+        field: 'resources',
+      },
+    ),
   ];
 }

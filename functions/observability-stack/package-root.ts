@@ -40,7 +40,9 @@ export function yieldToUserRoot<G extends { object: KrmObject; path: string }>(
   const theirs = items.find((i) => i.file?.path === ROOT_KUSTOMIZATION_PATH && !mine(i));
   if (!theirs || !generated.some((g) => g.path === ROOT_KUSTOMIZATION_PATH)) return { generated, results: [] };
   const kept = generated.filter((g) => g.path !== ROOT_KUSTOMIZATION_PATH);
-  const listed = (Array.isArray(theirs.object?.resources) ? theirs.object.resources : []).filter((x: unknown): x is string => typeof x === 'string').map((x: string) => x.replace(/^\.\//, '').replace(/\/+$/, ''));
+  const listed = (Array.isArray(theirs.object?.resources) ? theirs.object.resources : [])
+    .filter((x: unknown): x is string => typeof x === 'string')
+    .map((x: string) => x.replace(/^\.\//, '').replace(/\/+$/, ''));
   const ns = r.namespace;
   if (listed.includes(ROOT_KS_PATH) && !listed.some((x: string) => x === ns || x.startsWith(`${ns}/`))) return { generated: kept, results: [] };
   return {

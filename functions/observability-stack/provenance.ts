@@ -38,7 +38,9 @@ function changeHint(o: KrmObject): string {
     case 'Namespace':
       return 'spec.namespace or spec.createNamespace';
     case 'Kustomization':
-      return o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? 'spec.flux.kustomization' : 'spec.output.layout (this file lists the generated files beside it)';
+      return o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')
+        ? 'spec.flux.kustomization'
+        : 'spec.output.layout (this file lists the generated files beside it)';
     default:
       return 'its section of spec';
   }

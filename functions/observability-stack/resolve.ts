@@ -99,7 +99,16 @@ function lokiFacts(spec: Spec): LokiFacts {
   const replicas = withDefaults(defaultReplicas, spec.loki.replicas);
   const writePath = LOKI_WRITE_PATH[mode];
   const replicationFactor = spec.loki.replicationFactor ?? (mode === 'SingleBinary' ? 1 : Math.max(1, Math.min(3, replicas[writePath] ?? 0)));
-  return { mode, replicas, defaultReplicas, required: LOKI_REQUIRED[mode], writePath, ruler: LOKI_RULER[mode], replicationFactor, schemaFrom: LOKI_SCHEMA_FROM };
+  return {
+    mode,
+    replicas,
+    defaultReplicas,
+    required: LOKI_REQUIRED[mode],
+    writePath,
+    ruler: LOKI_RULER[mode],
+    replicationFactor,
+    schemaFrom: LOKI_SCHEMA_FROM,
+  };
 }
 
 function tempoFacts(spec: Spec, chart: ChartRef): TempoFacts {

@@ -15,7 +15,9 @@ export const KIND = CONFIG_KIND;
 const storage = (size: string, what: string) =>
   z
     .strictObject({
-      size: quantity(size).default(size).meta(d(`Size of the ${what} volume. Default: ${size}.`)),
+      size: quantity(size)
+        .default(size)
+        .meta(d(`Size of the ${what} volume. Default: ${size}.`)),
       storageClass: z
         .string()
         .min(1)
@@ -25,7 +27,11 @@ const storage = (size: string, what: string) =>
     .prefault({})
     .meta(d(`Persistent volume for ${what}.`));
 
-const enabled = (what: string) => z.boolean().default(true).meta(d(`Deploy ${what}. Default: true.`));
+const enabled = (what: string) =>
+  z
+    .boolean()
+    .default(true)
+    .meta(d(`Deploy ${what}. Default: true.`));
 
 const replicas = (def: number | undefined, what: string) =>
   (def === undefined ? z.number().int().min(0).optional() : z.number().int().min(0).default(def)).meta(
@@ -160,16 +166,19 @@ export const tempoSchema = z
 export const pyroscopeSchema = z
   .strictObject({
     enabled: enabled('Grafana Pyroscope'),
-    mode: z
-      .enum(['SingleBinary', 'Microservices'])
-      .default('SingleBinary')
-      .meta(d('Microservices needs spec.objectStorage. Default: SingleBinary.')),
+    mode: z.enum(['SingleBinary', 'Microservices']).default('SingleBinary').meta(d('Microservices needs spec.objectStorage. Default: SingleBinary.')),
     replicas: z.number().int().min(1).default(1).meta(d('Replicas of the single binary. Default: 1.')),
     retention: lokiDuration('31d').optional().meta(d('How long profiles are kept. Default: unset (Pyroscope keeps 31d).')),
     storage: storage('10Gi', 'Pyroscope data'),
     route: z
       .strictObject({
-        hostname: hostname.optional().meta(d('Hostname of the HTTPRoute (needs the Gateway API CRDs and a Gateway, see gateway); no route when unset. Flux variables allowed. Default: unset.')),
+        hostname: hostname
+          .optional()
+          .meta(
+            d(
+              'Hostname of the HTTPRoute (needs the Gateway API CRDs and a Gateway, see gateway); no route when unset. Flux variables allowed. Default: unset.',
+            ),
+          ),
         gateway: z
           .strictObject({
             name: dnsSubdomain().default('envoy-internal').meta(d('Gateway name (the home-ops convention; set yours). Default: envoy-internal.')),
@@ -177,7 +186,11 @@ export const pyroscopeSchema = z
             sectionName: dnsLabel().default('https').meta(d('Gateway listener (the home-ops convention). Default: https.')),
           })
           .prefault({})
-          .meta(d('Gateway the route attaches to. The route needs the Gateway API CRDs and this Gateway in the cluster; the defaults (envoy-internal in network, listener https) are home-ops conventions.')),
+          .meta(
+            d(
+              'Gateway the route attaches to. The route needs the Gateway API CRDs and this Gateway in the cluster; the defaults (envoy-internal in network, listener https) are home-ops conventions.',
+            ),
+          ),
       })
       .prefault({})
       .meta(d('Gateway API HTTPRoute for the Pyroscope UI.')),
@@ -251,14 +264,21 @@ export const objectStorageSchema = z
 
 const kustomization = z
   .strictObject({
-    enabled: z.boolean().default(false).meta(d('Flat layout: emit ks.yaml, a Flux Kustomization for the rendered folder, and a package-root kustomization.yaml listing only it (needs path). The home-ops layout always writes one per app. Default: false.')),
+    enabled: z
+      .boolean()
+      .default(false)
+      .meta(
+        d(
+          'Flat layout: emit ks.yaml, a Flux Kustomization for the rendered folder, and a package-root kustomization.yaml listing only it (needs path). The home-ops layout always writes one per app. Default: false.',
+        ),
+      ),
     path: z
       .string()
       .min(1)
       .optional()
       .meta(
         d(
-          'Git path of the rendered <namespace> folder: the package\'s path in the repository plus /<namespace> (e.g. ./kubernetes/apps/observability, ./clusters/main/observability/observability). Required whenever Flux Kustomizations are generated (enabled, or the home-ops layout): the function cannot see the repository. Default: unset.',
+          "Git path of the rendered <namespace> folder: the package's path in the repository plus /<namespace> (e.g. ./kubernetes/apps/observability, ./clusters/main/observability/observability). Required whenever Flux Kustomizations are generated (enabled, or the home-ops layout): the function cannot see the repository. Default: unset.",
         ),
       ),
     sourceRef: z
@@ -337,7 +357,11 @@ export const specSchema = z
         layout: z
           .enum(['flat', 'home-ops'])
           .default('flat')
-          .meta(d('File layout kpt writes: flat (<namespace>/<app>/<kind>.yaml) or home-ops (<namespace>/<app>/app/helmrelease.yaml and <namespace>/<app>/ks.yaml). Default: flat.')),
+          .meta(
+            d(
+              'File layout kpt writes: flat (<namespace>/<app>/<kind>.yaml) or home-ops (<namespace>/<app>/app/helmrelease.yaml and <namespace>/<app>/ks.yaml). Default: flat.',
+            ),
+          ),
       })
       .prefault({})
       .meta(d('Where generated objects are written.')),

@@ -29,7 +29,10 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   const results = validate(resolved, configItem.ref, configItem.file);
   if (!hasErrors(results)) results.push(...checkValues(resolved, configItem.ref, configItem.file));
   // Ownership is per config: several ObservabilityConfigs may share a package (one kpt step each).
-  const { scope, results: scopeErrors } = configScope(configItem, items.filter((i) => i.kind === configItem.kind));
+  const { scope, results: scopeErrors } = configScope(
+    configItem,
+    items.filter((i) => i.kind === configItem.kind),
+  );
   results.push(...scopeErrors);
   if (hasErrors(results)) return { items, results };
 
@@ -51,10 +54,13 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   if (variables.size) {
     const names = [...variables].sort();
     results.push(
-      info(`the output expects Flux post-build variables: ${names.join(', ')}. Define them in the applying Kustomization's postBuild.substitute or substituteFrom.`, {
-        resourceRef: configItem.ref,
-        tags: { variables: names.join(',') },
-      }),
+      info(
+        `the output expects Flux post-build variables: ${names.join(', ')}. Define them in the applying Kustomization's postBuild.substitute or substituteFrom.`,
+        {
+          resourceRef: configItem.ref,
+          tags: { variables: names.join(',') },
+        },
+      ),
     );
   }
   return { items: replaced.items, results };

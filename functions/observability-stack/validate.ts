@@ -29,7 +29,10 @@ export function findings(r: Resolved): Finding[] {
   }
   for (const app of ['loki', 'tempo', 'pyroscope'] as const) {
     for (const path of literalCredentials(s[app].values, `spec.${app}.values`)) {
-      err(path, 'a literal credential would be committed to Git with this config: remove it and give spec.objectStorage.secretRef (a Secret in spec.namespace) instead.');
+      err(
+        path,
+        'a literal credential would be committed to Git with this config: remove it and give spec.objectStorage.secretRef (a Secret in spec.namespace) instead.',
+      );
     }
   }
   collectorFindings(s, err, warn);
@@ -47,11 +50,21 @@ export function findings(r: Resolved): Finding[] {
 function objectStorage(s: Spec, err: Report, warn: Report): void {
   const os = s.objectStorage!;
   const keys =
-    os.type === 's3' ? 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : os.type === 'azure' ? 'AZURE_ACCOUNT_NAME and AZURE_ACCOUNT_KEY' : 'GOOGLE_SERVICE_ACCOUNT_JSON (the key file)';
+    os.type === 's3'
+      ? 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+      : os.type === 'azure'
+        ? 'AZURE_ACCOUNT_NAME and AZURE_ACCOUNT_KEY'
+        : 'GOOGLE_SERVICE_ACCOUNT_JSON (the key file)';
   if (!os.secretRef) {
-    err('spec.objectStorage.secretRef', `credentials come from a Secret, never from the config: create a Secret in ${s.namespace} with the keys ${keys} and add secretRef: {name: <secret>}.`);
+    err(
+      'spec.objectStorage.secretRef',
+      `credentials come from a Secret, never from the config: create a Secret in ${s.namespace} with the keys ${keys} and add secretRef: {name: <secret>}.`,
+    );
   } else if (!os.secretRef.name) {
-    err('spec.objectStorage.secretRef.name', `name the Secret in ${s.namespace} that holds the credentials (keys ${keys}, or set the *Key fields to your key names).`);
+    err(
+      'spec.objectStorage.secretRef.name',
+      `name the Secret in ${s.namespace} that holds the credentials (keys ${keys}, or set the *Key fields to your key names).`,
+    );
   }
   if (os.endpoint && /^[a-z][a-z0-9+.-]*:\/\//i.test(os.endpoint)) {
     const bare = os.endpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
@@ -61,12 +74,22 @@ function objectStorage(s: Spec, err: Report, warn: Report): void {
     );
   }
   if (os.type === 'gcs') {
-    for (const [field, set] of [['endpoint', !!os.endpoint], ['region', !!os.region], ['insecure', os.insecure], ['forcePathStyle', os.forcePathStyle]] as const) {
-      if (set) warn(`spec.objectStorage.${field}`, `does not apply to gcs and is ignored: remove it (GCS is always reached over HTTPS at its global endpoint).`);
+    for (const [field, set] of [
+      ['endpoint', !!os.endpoint],
+      ['region', !!os.region],
+      ['insecure', os.insecure],
+      ['forcePathStyle', os.forcePathStyle],
+    ] as const) {
+      if (set)
+        warn(`spec.objectStorage.${field}`, `does not apply to gcs and is ignored: remove it (GCS is always reached over HTTPS at its global endpoint).`);
     }
   }
   if (os.type === 'azure') {
-    for (const [field, set] of [['region', !!os.region], ['insecure', os.insecure], ['forcePathStyle', os.forcePathStyle]] as const) {
+    for (const [field, set] of [
+      ['region', !!os.region],
+      ['insecure', os.insecure],
+      ['forcePathStyle', os.forcePathStyle],
+    ] as const) {
       if (set) warn(`spec.objectStorage.${field}`, `does not apply to azure and is ignored: remove it (endpoint is the Azure endpoint suffix).`);
     }
   }
@@ -78,7 +101,11 @@ function objectStorage(s: Spec, err: Report, warn: Report): void {
   for (const [name, bucket] of users) {
     if (name === 'loki.chunks') continue;
     const other = users.find(([n, b]) => n !== name && b === bucket);
-    if (other) err(`spec.objectStorage.buckets.${name}`, `bucket "${bucket}" is also buckets.${other[0]}: ${name === 'tempo' ? 'Tempo' : 'Pyroscope'} needs a bucket of its own; give it another name.`);
+    if (other)
+      err(
+        `spec.objectStorage.buckets.${name}`,
+        `bucket "${bucket}" is also buckets.${other[0]}: ${name === 'tempo' ? 'Tempo' : 'Pyroscope'} needs a bucket of its own; give it another name.`,
+      );
   }
 }
 
@@ -103,11 +130,17 @@ function loki(r: Resolved, err: Report, warn: Report): void {
   }
   for (const component of facts.required) {
     if (facts.replicas[component] === 0) {
-      err(`spec.loki.replicas.${component}`, `Loki ${mode} cannot run without a ${component}: give it at least 1 replica (default ${facts.defaultReplicas[component]}).`);
+      err(
+        `spec.loki.replicas.${component}`,
+        `Loki ${mode} cannot run without a ${component}: give it at least 1 replica (default ${facts.defaultReplicas[component]}).`,
+      );
     }
   }
   if (mode === 'Distributed' && l.rules.enabled && facts.replicas[facts.ruler] === 0) {
-    warn('spec.loki.replicas.ruler', 'no ruler replica: the rule ConfigMaps the sidecar loads are never evaluated. Give the ruler 1 replica or set spec.loki.rules.enabled: false.');
+    warn(
+      'spec.loki.replicas.ruler',
+      'no ruler replica: the rule ConfigMaps the sidecar loads are never evaluated. Give the ruler 1 replica or set spec.loki.rules.enabled: false.',
+    );
   }
   if (mode === 'Distributed' && (facts.replicas.compactor ?? 0) > 1) {
     warn('spec.loki.replicas.compactor', 'only one compactor is ever active (it applies retention); extra replicas stand by idle. Use 1.');
@@ -134,7 +167,10 @@ function schemaMigration(s: Spec, schemaFrom: string, err: Report, warn: Report)
   if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
     err(field, `${date} is not a calendar date: give a real day as YYYY-MM-DD.`);
   } else if (date <= schemaFrom) {
-    err(field, `must be after ${schemaFrom}, the start of the filesystem schema period it follows: pick a date after today (UTC), so no stored logs fall into the new period.`);
+    err(
+      field,
+      `must be after ${schemaFrom}, the start of the filesystem schema period it follows: pick a date after today (UTC), so no stored logs fall into the new period.`,
+    );
   }
   if (s.loki.mode !== 'SingleBinary') {
     warn(

@@ -76,10 +76,12 @@ const FIELD_OF: Record<System, [string, string][]> = {
   collector: [],
 };
 
-
 /** `singleBinary.replicas`, `loki.schemaConfig.configs[0]`, `extraArgs["log.level"]`. */
 function showPath(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 const short = (v: unknown) => {
@@ -107,15 +109,19 @@ export function checkValues(r: Resolved, resourceRef: ResourceRef, file?: { path
     if (!tree) {
       out.push(
         info(`chart ${chart} ${version} has no key index in this version of the function, so the keys of ${base} are not checked against it`, {
-          resourceRef, file, field: `spec.${system}.chart.version`, currentValue: version,
+          resourceRef,
+          file,
+          field: `spec.${system}.chart.version`,
+          currentValue: version,
         }),
       );
     } else {
       for (const u of unknownKeys(user, tree, [])) {
         const hint = u.near ? `did you mean "${u.near}"? ` : '';
-        const message = u.near === undefined && u.shape
-          ? `${at(u.path)} is a mapping, but chart ${chart} ${version} has ${u.shape} there: Helm passes the keys below it on and the chart ignores them`
-          : `${at(u.path)}: chart ${chart} ${version} has no such value; ${hint}Helm accepts the key and the chart ignores it`;
+        const message =
+          u.near === undefined && u.shape
+            ? `${at(u.path)} is a mapping, but chart ${chart} ${version} has ${u.shape} there: Helm passes the keys below it on and the chart ignores them`
+            : `${at(u.path)}: chart ${chart} ${version} has no such value; ${hint}Helm accepts the key and the chart ignores it`;
         out.push(warning(message, { resourceRef, file, field: at(u.path), ...(u.near ? { proposedValue: u.near } : {}) }));
       }
     }
@@ -152,7 +158,14 @@ function unknownKeys(user: unknown, tree: KeyTree, path: Path): Unknown[] {
   if (!isMap(user)) return out;
   for (const [k, v] of Object.entries(user)) {
     const sub = tree[k] ?? tree['*'];
-    if (sub === undefined) out.push({ path: [...path, k], near: closest(k, Object.keys(tree).filter((x) => x !== '*')) });
+    if (sub === undefined)
+      out.push({
+        path: [...path, k],
+        near: closest(
+          k,
+          Object.keys(tree).filter((x) => x !== '*'),
+        ),
+      });
     else out.push(...unknownKeys(v, sub, [...path, k]));
   }
   return out;

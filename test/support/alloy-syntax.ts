@@ -42,7 +42,9 @@ export function scan(src: string): Tok[] {
   let col = 1;
   const needsTerm = () => {
     const last = toks[toks.length - 1];
-    return !!last && (last.kind === 'ident' || last.kind === 'string' || last.kind === 'number' || (last.kind === 'punct' && [')', ']', '}'].includes(last.text)));
+    return (
+      !!last && (last.kind === 'ident' || last.kind === 'string' || last.kind === 'number' || (last.kind === 'punct' && [')', ']', '}'].includes(last.text)))
+    );
   };
   const advance = (n: number) => {
     for (let k = 0; k < n; k++) {
@@ -91,7 +93,8 @@ export function scan(src: string): Tok[] {
             const hex = src.slice(j + 2, j + 2 + n);
             if (!new RegExp(`^[0-9A-Fa-f]{${n}}$`).test(hex)) throw new SyntaxError_({ line, col: col + (j - i) }, 'illegal character in escape sequence');
             const cp = parseInt(hex, 16);
-            if (e !== 'x' && (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) throw new SyntaxError_({ line, col: col + (j - i) }, 'escape sequence is invalid Unicode code point');
+            if (e !== 'x' && (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)))
+              throw new SyntaxError_({ line, col: col + (j - i) }, 'escape sequence is invalid Unicode code point');
             value += String.fromCodePoint(cp);
             j += 2 + n;
           } else if (/[0-7]/.test(e)) {
@@ -144,7 +147,8 @@ export interface BlockNode extends Pos {
 }
 export type Node = AttrNode | BlockNode;
 
-const describe = (t: Tok) => (t.kind === 'term' ? 'TERMINATOR' : t.kind === 'eof' ? 'EOF' : t.kind === 'string' ? 'STRING' : t.kind === 'number' ? 'NUMBER' : t.text);
+const describe = (t: Tok) =>
+  t.kind === 'term' ? 'TERMINATOR' : t.kind === 'eof' ? 'EOF' : t.kind === 'string' ? 'STRING' : t.kind === 'number' ? 'NUMBER' : t.text;
 
 class Parser {
   private p = 0;
@@ -195,7 +199,10 @@ class Parser {
       const first = this.t;
       this.expr(refs, strings);
       const after: Tok = this.toks[this.p]!;
-      const single = first.kind === 'string' && this.toks[this.p - 1] === first && (after.kind === 'term' || after.kind === 'eof' || (after.kind === 'punct' && after.text === '}'));
+      const single =
+        first.kind === 'string' &&
+        this.toks[this.p - 1] === first &&
+        (after.kind === 'term' || after.kind === 'eof' || (after.kind === 'punct' && after.text === '}'));
       return { type: 'attr', name: name[0]!, refs, strings, stringValue: single ? first.value : undefined, line: start.line, col: start.col };
     }
     let label: string | undefined;
@@ -306,7 +313,21 @@ class Parser {
 const BINARY: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6 };
 
 /** Top-level blocks that configure Alloy itself rather than declare a component. */
-const CONFIG_BLOCKS = new Set(['logging', 'tracing', 'http', 'remotecfg', 'livedebugging', 'foreach', 'declare', 'argument', 'export', 'import.file', 'import.git', 'import.http', 'import.string']);
+const CONFIG_BLOCKS = new Set([
+  'logging',
+  'tracing',
+  'http',
+  'remotecfg',
+  'livedebugging',
+  'foreach',
+  'declare',
+  'argument',
+  'export',
+  'import.file',
+  'import.git',
+  'import.http',
+  'import.string',
+]);
 
 export interface ComponentNode {
   id: string;

@@ -49,9 +49,7 @@ function covers(pattern: string, path: string[]): boolean {
 }
 
 function show(path: (string | number)[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? (i ? `.${p}` : p) : `[${JSON.stringify(p)}]`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? (i ? `.${p}` : p) : `[${JSON.stringify(p)}]`)).join('');
 }
 
 /**

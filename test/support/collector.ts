@@ -51,4 +51,3 @@ export function collectorOf(spec: object, vars: Record<string, string> = {}) {
 
 /** What Helm's tpl does to the only template actions the renderer writes. */
 export const helmTpl = (s: string) => s.replaceAll('{{ "{{" }}', '{{');
-

@@ -34,8 +34,7 @@ export function closeObjects(node: unknown): unknown {
     else if (['items', 'additionalProperties', 'not', 'anyOf', 'oneOf', 'allOf'].includes(k)) out[k] = closeObjects(v);
     else out[k] = v;
   }
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields'])
-    out.additionalProperties = false;
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
   return out;
 }
 
@@ -46,8 +45,15 @@ function getAjv(): Ajv {
   addFormats(ajv);
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
-  for (const kw of ['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string',
-    'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource'])
+  for (const kw of [
+    'x-kubernetes-validations',
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+    'x-kubernetes-embedded-resource',
+  ])
     ajv.addKeyword(kw);
   return ajv;
 }
@@ -63,7 +69,9 @@ function index(): Map<string, Map<string, CrdVersion>> {
   // No silent pass: a check reached without the CRDs is a test not wrapped in testWith.
   const dir = reference('crds');
   if (!dir) {
-    throw new Error(`missing ${join(REFERENCE_DIR, 'crds')} (set REFERENCE_DIR to the reference data folder); wrap the test in testWith({ reference: ['crds'] })`);
+    throw new Error(
+      `missing ${join(REFERENCE_DIR, 'crds')} (set REFERENCE_DIR to the reference data folder); wrap the test in testWith({ reference: ['crds'] })`,
+    );
   }
   crds = new Map();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
@@ -99,7 +107,10 @@ export function servedKinds(): { apiVersion: string; kind: string }[] {
 
 /** `/spec/rules/0/name` -> `spec.rules[0].name` */
 function jsonPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
   return out.replace(/^\./, '') || '(root)';
@@ -115,7 +126,8 @@ function describe(e: ErrorObject): string {
 function nullPaths(value: unknown, path: string, out: string[]) {
   if (value === null) out.push(path);
   else if (Array.isArray(value)) value.forEach((v, i) => nullPaths(v, `${path}/${i}`, out));
-  else if (typeof value === 'object') for (const [k, v] of Object.entries(value as object)) nullPaths(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+  else if (typeof value === 'object')
+    for (const [k, v] of Object.entries(value as object)) nullPaths(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
 }
 
 function label(obj: any): string {
@@ -176,7 +188,8 @@ export function celChecks(obj: any): string[] {
   if (group === 'helm.toolkit.fluxcd.io' && obj.kind === 'HelmRelease') {
     if (has(spec, 'chart') === has(spec, 'chartRef')) err('spec', 'either chart or chartRef must be set');
     kubeConfig();
-    const install = spec.install?.strategy, upgrade = spec.upgrade?.strategy;
+    const install = spec.install?.strategy,
+      upgrade = spec.upgrade?.strategy;
     if (has(install, 'retryInterval') && install.name === 'RemediateOnFailure')
       err('spec.install.strategy', ".retryInterval cannot be set when .name is 'RemediateOnFailure'");
     if (has(upgrade, 'retryInterval') && upgrade.name !== 'RetryOnFailure')
@@ -187,16 +200,21 @@ export function celChecks(obj: any): string[] {
   if (group === 'grafana.integreatly.org' && ['GrafanaDashboard', 'GrafanaFolder'].includes(obj.kind)) {
     const [uid, ref, plain] = obj.kind === 'GrafanaDashboard' ? ['folderUID', 'folderRef', 'folder'] : ['parentFolderUID', 'parentFolderRef', undefined];
     if (has(spec, uid) && has(spec, ref)) err('spec', `Only one of ${uid} or ${ref} can be declared at the same time`);
-    if (plain && has(spec, plain) && (has(spec, uid) || has(spec, ref))) err('spec', 'folder field cannot be set when folderUID or folderRef is already declared');
+    if (plain && has(spec, plain) && (has(spec, uid) || has(spec, ref)))
+      err('spec', 'folder field cannot be set when folderUID or folderRef is already declared');
   }
   return errs;
 }
 
 const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
 const FILTER_FIELDS: Record<string, string> = {
-  RequestHeaderModifier: 'requestHeaderModifier', ResponseHeaderModifier: 'responseHeaderModifier',
-  RequestMirror: 'requestMirror', RequestRedirect: 'requestRedirect', URLRewrite: 'urlRewrite',
-  ExtensionRef: 'extensionRef', CORS: 'cors',
+  RequestHeaderModifier: 'requestHeaderModifier',
+  ResponseHeaderModifier: 'responseHeaderModifier',
+  RequestMirror: 'requestMirror',
+  RequestRedirect: 'requestRedirect',
+  URLRewrite: 'urlRewrite',
+  ExtensionRef: 'extensionRef',
+  CORS: 'cors',
 };
 
 function httpRoute(spec: any, err: (path: string, msg: string) => void) {
@@ -223,29 +241,32 @@ function httpRoute(spec: any, err: (path: string, msg: string) => void) {
     const at = `spec.rules[${i}]`;
     const backendRefs: any[] = Array.isArray(r.backendRefs) ? r.backendRefs : [];
     const filters: any[] = Array.isArray(r.filters) ? r.filters : [];
-    if (backendRefs.length > 0 && filters.some((f) => has(f, 'requestRedirect')))
-      err(at, 'RequestRedirect filter must not be used together with backendRefs');
+    if (backendRefs.length > 0 && filters.some((f) => has(f, 'requestRedirect'))) err(at, 'RequestRedirect filter must not be used together with backendRefs');
     const prefixRewrite = (fs: any[], field: string) =>
       fs.filter((f) => f?.[field]?.path?.type === 'ReplacePrefixMatch' && has(f[field].path, 'replacePrefixMatch')).length === 1;
     const singlePrefix = () => {
       const m = matchesOf(r);
       return m.length === 1 && has(m[0], 'path') && (m[0].path.type ?? 'PathPrefix') === 'PathPrefix';
     };
-    for (const [field, name] of [['requestRedirect', 'RequestRedirect'], ['urlRewrite', 'URLRewrite']]) {
+    for (const [field, name] of [
+      ['requestRedirect', 'RequestRedirect'],
+      ['urlRewrite', 'URLRewrite'],
+    ]) {
       if (prefixRewrite(filters, field) && !singlePrefix())
         err(at, `When using ${name} filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified`);
     }
     checkFilters(filters, `${at}.filters`, err);
     backendRefs.forEach((b, j) => {
-      if (empty(b.group) && (b.kind ?? 'Service') === 'Service' && !has(b, 'port'))
-        err(`${at}.backendRefs[${j}]`, 'Must have port for Service reference');
+      if (empty(b.group) && (b.kind ?? 'Service') === 'Service' && !has(b, 'port')) err(`${at}.backendRefs[${j}]`, 'Must have port for Service reference');
       checkFilters(Array.isArray(b.filters) ? b.filters : [], `${at}.backendRefs[${j}].filters`, err);
     });
     matchesOf(r).forEach((m, j) => {
       if (!has(m, 'path')) return;
-      const type = m.path.type ?? 'PathPrefix', value = String(m.path.value ?? '/');
+      const type = m.path.type ?? 'PathPrefix',
+        value = String(m.path.value ?? '/');
       if (type !== 'Exact' && type !== 'PathPrefix') return;
-      const p = `${at}.matches[${j}].path`, when = "when type one of ['Exact', 'PathPrefix']";
+      const p = `${at}.matches[${j}].path`,
+        when = "when type one of ['Exact', 'PathPrefix']";
       if (!value.startsWith('/')) err(p, `value must be an absolute path and start with '/' ${when}`);
       for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#']) if (value.includes(bad)) err(p, `must not contain '${bad}' ${when}`);
       for (const end of ['/..', '/.']) if (value.endsWith(end)) err(p, `must not end with '${end}' ${when}`);
@@ -296,8 +317,12 @@ const NAME_RULES: Record<string, [test: (s: string) => boolean, what: string]> =
   Service: [(s) => s.length <= 63 && DNS1035_LABEL.test(s), 'a DNS-1035 label (lower case, starts with a letter, <= 63)'],
   Namespace: [isLabel, 'a DNS-1123 label (<= 63)'],
   // RBAC names are path segments (e.g. "system:auth-delegator").
-  ...Object.fromEntries(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => [k,
-    [(s: string) => s !== '.' && s !== '..' && !/[/%]/.test(s), 'a path segment (no "/" or "%", not "." or "..")']])),
+  ...Object.fromEntries(
+    ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => [
+      k,
+      [(s: string) => s !== '.' && s !== '..' && !/[/%]/.test(s), 'a path segment (no "/" or "%", not "." or "..")'],
+    ]),
+  ),
 };
 
 /** metadata.name, namespace, label and annotation keys/values, ConfigMap/Secret data keys. */

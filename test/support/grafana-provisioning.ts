@@ -17,8 +17,10 @@ export function grafanaProvisioned(value: string, env: Record<string, string> = 
       let width = 0;
       if (rest[0] === '{') {
         const close = rest.indexOf('}');
-        if (close === 1) width = 2; // "${}": bad syntax, eaten
-        else if (close < 0) width = 1; // "${": eaten
+        if (close === 1)
+          width = 2; // "${}": bad syntax, eaten
+        else if (close < 0)
+          width = 1; // "${": eaten
         else [name, width] = [rest.slice(1, close), close + 1];
       } else if (/^[*#$@!?\-0-9]/.test(rest)) [name, width] = [rest[0]!, 1];
       else [name, width] = [/^[A-Za-z0-9_]*/.exec(rest)![0], /^[A-Za-z0-9_]*/.exec(rest)![0].length];

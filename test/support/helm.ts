@@ -84,7 +84,13 @@ export function releaseOf(hr: Obj, sources: Obj[] = []): Release {
     chart = spec.chart.spec.chart;
     version = spec.chart.spec.version;
   }
-  return { name: spec.releaseName ?? hr.metadata.name, namespace: spec.targetNamespace ?? hr.metadata.namespace ?? 'default', chart, version, values: spec.values ?? {} };
+  return {
+    name: spec.releaseName ?? hr.metadata.name,
+    namespace: spec.targetNamespace ?? hr.metadata.namespace ?? 'default',
+    chart,
+    version,
+    values: spec.values ?? {},
+  };
 }
 
 /** The complete pinned chart folder for a release, or undefined when the reference data lacks it. */

@@ -90,7 +90,11 @@ export const METRIC_QUERIES = [
   'sum(count_over_time({app="foo"} | logfmt | a="1" b>2 [5m]))',
 ];
 
-export interface Broken { q: string; at: (q: string) => number; msg: RegExp }
+export interface Broken {
+  q: string;
+  at: (q: string) => number;
+  msg: RegExp;
+}
 export const BROKEN: Broken[] = [
   { q: '{app="x"} |= ', at: (q) => q.indexOf('|=') + 2, msg: /syntax error .*unexpected end of query.*line filter/ },
   { q: 'rate({app="x"}[5m]', at: (q) => q.indexOf('('), msg: /"\(" is never closed \(missing "\)"\)/ },
@@ -128,7 +132,11 @@ export const BROKEN: Broken[] = [
   { q: 'sum(rate({a="b"}[5m])) by (x) by (y)', at: (q) => q.lastIndexOf('by'), msg: /unexpected "by"/ },
   { q: 'sort by (a) (rate({a="b"}[5m]))', at: (q) => q.indexOf('by'), msg: /sort does not allow grouping/ },
   { q: 'rate({a="b"}[5m] foo)', at: (q) => q.indexOf('foo'), msg: /unexpected "foo"/ },
-  { q: 'sum by (app) (\n  rate({app="api"} | json | latency > 1x [5m])\n)', at: (q) => q.indexOf('1x'), msg: /line 2, column 39 near "1x \[5m\]\)": unexpected "1x"/ },
+  {
+    q: 'sum by (app) (\n  rate({app="api"} | json | latency > 1x [5m])\n)',
+    at: (q) => q.indexOf('1x'),
+    msg: /line 2, column 39 near "1x \[5m\]\)": unexpected "1x"/,
+  },
   { q: '{app="api"}\n  |~ `unclosed', at: (q) => q.indexOf('`'), msg: /line 2, column 6.*missing closing backtick/ },
   { q: '{app="x"} |= "' + 'a'.repeat(131072) + '"', at: () => 0, msg: /longer than Loki's limit of 131071 bytes/ },
   // Loki's validateMatchers: a selector must not match every stream.

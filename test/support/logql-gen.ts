@@ -15,17 +15,80 @@ export function rng(seed: number): () => number {
   };
 }
 
-const LABELS = ['app', 'job', 'namespace', 'level', 'status', 'pod', '_x', 'a1', 'a:b', 'on', 'json', 'duration', 'Sum', 'by',
-  'count', 'ip', 'OFFSET', 'latency_ms', 'rate', 'bool'];
-const STRINGS = ['"api"', '""', '"a b"', '`raw\\d`', '"\\\\d+"', '"\\d"', '"tab\\t"', '"\\x41"', '"\\u00e9"', '"\\101"',
-  '"q\\"q"', '".*"', '".+"', '"a|b"', '"(a"', '"(?=x)"', '"(?i)err"', '"(?P<code>\\\\d+)"', '"[[:alpha:]]+"', '"\\\\Qa.b\\\\E"',
-  '`a"b`', '"#not a comment"', '"(?P<a>x) (?P<b>y)"', '"<a> <b>"', '"<_> <status>"', '"<a><b>"', '"<a> <a>"', '"{{ .x }}"'];
+const LABELS = [
+  'app',
+  'job',
+  'namespace',
+  'level',
+  'status',
+  'pod',
+  '_x',
+  'a1',
+  'a:b',
+  'on',
+  'json',
+  'duration',
+  'Sum',
+  'by',
+  'count',
+  'ip',
+  'OFFSET',
+  'latency_ms',
+  'rate',
+  'bool',
+];
+const STRINGS = [
+  '"api"',
+  '""',
+  '"a b"',
+  '`raw\\d`',
+  '"\\\\d+"',
+  '"\\d"',
+  '"tab\\t"',
+  '"\\x41"',
+  '"\\u00e9"',
+  '"\\101"',
+  '"q\\"q"',
+  '".*"',
+  '".+"',
+  '"a|b"',
+  '"(a"',
+  '"(?=x)"',
+  '"(?i)err"',
+  '"(?P<code>\\\\d+)"',
+  '"[[:alpha:]]+"',
+  '"\\\\Qa.b\\\\E"',
+  '`a"b`',
+  '"#not a comment"',
+  '"(?P<a>x) (?P<b>y)"',
+  '"<a> <b>"',
+  '"<_> <status>"',
+  '"<a><b>"',
+  '"<a> <a>"',
+  '"{{ .x }}"',
+];
 const NUMBERS = ['0', '1', '5', '0.5', '10', '0.99', '1e3', '0x1f', '.5', '5.', '-1', '007'];
 const DURATIONS = ['5m', '1h30m', '0s', '1.5h', '-5m', '5x', '1y', '100ms', '5us', '1d2h', '30s', '1m30h', '5M', '10'];
 const VALUES = ['500', '1s', '250ms', '10KB', '1.5MiB', '5m', '-5', '1e3', '2.5', '1x', '10kB', '0'];
-const RANGE_OPS = ['count_over_time', 'rate', 'rate_counter', 'bytes_over_time', 'bytes_rate', 'avg_over_time', 'sum_over_time',
-  'min_over_time', 'max_over_time', 'stdvar_over_time', 'stddev_over_time', 'quantile_over_time', 'first_over_time',
-  'last_over_time', 'absent_over_time', 'Rate', 'foo_over_time'];
+const RANGE_OPS = [
+  'count_over_time',
+  'rate',
+  'rate_counter',
+  'bytes_over_time',
+  'bytes_rate',
+  'avg_over_time',
+  'sum_over_time',
+  'min_over_time',
+  'max_over_time',
+  'stdvar_over_time',
+  'stddev_over_time',
+  'quantile_over_time',
+  'first_over_time',
+  'last_over_time',
+  'absent_over_time',
+  'Rate',
+  'foo_over_time',
+];
 const VECTOR_OPS = ['sum', 'avg', 'count', 'max', 'min', 'stddev', 'stdvar', 'bottomk', 'topk', 'sort', 'sort_desc', 'approx_topk', 'SUM', 'Topk'];
 const BIN_OPS = ['+', '-', '*', '/', '%', '^', '==', '!=', '>', '>=', '<', '<=', 'and', 'or', 'unless', 'AND'];
 const FILTERS = ['|=', '!=', '|~', '!~', '|>', '!>'];
@@ -36,12 +99,24 @@ const SEPARATORS = [' ', ' ', ' ', '', '\n  ', ' # note\n', '\t'];
 export class LogQLGen {
   constructor(private readonly r: () => number) {}
 
-  private pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.r() * xs.length)]!; }
-  private chance(p: number): boolean { return this.r() < p; }
-  private list(n: number, f: () => string, sep = ', '): string { return Array.from({ length: n }, f).join(sep); }
-  private label(): string { return this.chance(0.8) ? this.pick(LABELS.slice(0, 8)) : this.pick(LABELS); }
-  private str(): string { return this.chance(0.5) ? this.pick(STRINGS.slice(0, 3)) : this.pick(STRINGS); }
-  private sp(): string { return this.chance(0.85) ? ' ' : this.pick(SEPARATORS); }
+  private pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.r() * xs.length)]!;
+  }
+  private chance(p: number): boolean {
+    return this.r() < p;
+  }
+  private list(n: number, f: () => string, sep = ', '): string {
+    return Array.from({ length: n }, f).join(sep);
+  }
+  private label(): string {
+    return this.chance(0.8) ? this.pick(LABELS.slice(0, 8)) : this.pick(LABELS);
+  }
+  private str(): string {
+    return this.chance(0.5) ? this.pick(STRINGS.slice(0, 3)) : this.pick(STRINGS);
+  }
+  private sp(): string {
+    return this.chance(0.85) ? ' ' : this.pick(SEPARATORS);
+  }
 
   query(): string {
     return this.chance(0.3) ? this.logQuery() : this.metric(0);
@@ -65,21 +140,32 @@ export class LogQLGen {
 
   stage(): string {
     switch (Math.floor(this.r() * 13)) {
-      case 0: case 1: {
+      case 0:
+      case 1: {
         let f = `${this.pick(FILTERS)} ${this.chance(0.1) ? `ip(${this.str()})` : this.str()}`;
         while (this.chance(0.2)) f += ` or ${this.chance(0.15) ? `ip(${this.str()})` : this.str()}`;
         return f;
       }
-      case 2: return `| json${this.chance(0.3) ? ' ' + this.list(1 + Math.floor(this.r() * 2), () => (this.chance(0.5) ? `${this.label()}=${this.str()}` : this.label())) : ''}`;
-      case 3: return `| logfmt${this.chance(0.3) ? ' --strict' : ''}${this.chance(0.2) ? ' --keep-empty' : ''}${this.chance(0.05) ? ' --foo' : ''}${this.chance(0.2) ? ' ' + this.label() : ''}`;
-      case 4: return `| regexp ${this.str()}`;
-      case 5: return `| pattern ${this.str()}`;
-      case 6: return this.pick(['| unpack', '| decolorize', '| JSON', '| xml']);
-      case 7: return `| line_format ${this.str()}`;
-      case 8: return `| label_format ${this.list(1 + Math.floor(this.r() * 2), () => `${this.label()}=${this.chance(0.5) ? this.label() : this.str()}`)}`;
-      case 9: return `| ${this.pick(['drop', 'keep'])} ${this.list(1 + Math.floor(this.r() * 2), () => (this.chance(0.6) ? this.label() : `${this.label()}${this.pick(MATCH)}${this.str()}`))}`;
-      case 10: return `| unwrap ${this.unwrapTarget()}`;
-      default: return `| ${this.labelFilter(0)}`;
+      case 2:
+        return `| json${this.chance(0.3) ? ' ' + this.list(1 + Math.floor(this.r() * 2), () => (this.chance(0.5) ? `${this.label()}=${this.str()}` : this.label())) : ''}`;
+      case 3:
+        return `| logfmt${this.chance(0.3) ? ' --strict' : ''}${this.chance(0.2) ? ' --keep-empty' : ''}${this.chance(0.05) ? ' --foo' : ''}${this.chance(0.2) ? ' ' + this.label() : ''}`;
+      case 4:
+        return `| regexp ${this.str()}`;
+      case 5:
+        return `| pattern ${this.str()}`;
+      case 6:
+        return this.pick(['| unpack', '| decolorize', '| JSON', '| xml']);
+      case 7:
+        return `| line_format ${this.str()}`;
+      case 8:
+        return `| label_format ${this.list(1 + Math.floor(this.r() * 2), () => `${this.label()}=${this.chance(0.5) ? this.label() : this.str()}`)}`;
+      case 9:
+        return `| ${this.pick(['drop', 'keep'])} ${this.list(1 + Math.floor(this.r() * 2), () => (this.chance(0.6) ? this.label() : `${this.label()}${this.pick(MATCH)}${this.str()}`))}`;
+      case 10:
+        return `| unwrap ${this.unwrapTarget()}`;
+      default:
+        return `| ${this.labelFilter(0)}`;
     }
   }
 
@@ -105,10 +191,26 @@ export class LogQLGen {
     const r = () => `${this.sp()}[${this.pick(DURATIONS)}]`;
     const o = () => ` offset ${this.pick(DURATIONS)}`;
     const forms = [
-      () => s + r(), () => s + r() + o(), () => s + u() + r(), () => s + u() + r() + o(), () => s + p() + r(), () => s + p() + r() + o(),
-      () => s + p() + u() + r(), () => s + p() + u() + r() + o(), () => s + r() + p(), () => s + r() + o() + p(), () => s + r() + p() + u(),
-      () => s + r() + o() + p() + u(), () => s + r() + u(), () => `(${s})` + r(), () => `(${s + p()})` + r(), () => `(${s + r()})`,
-      () => s + p() + r() + p(), () => `(${s + p() + u()})` + r(), () => `(${s + u()})` + r() + o(), () => `(${s})` + r() + u(),
+      () => s + r(),
+      () => s + r() + o(),
+      () => s + u() + r(),
+      () => s + u() + r() + o(),
+      () => s + p() + r(),
+      () => s + p() + r() + o(),
+      () => s + p() + u() + r(),
+      () => s + p() + u() + r() + o(),
+      () => s + r() + p(),
+      () => s + r() + o() + p(),
+      () => s + r() + p() + u(),
+      () => s + r() + o() + p() + u(),
+      () => s + r() + u(),
+      () => `(${s})` + r(),
+      () => `(${s + p()})` + r(),
+      () => `(${s + r()})`,
+      () => s + p() + r() + p(),
+      () => `(${s + p() + u()})` + r(),
+      () => `(${s + u()})` + r() + o(),
+      () => `(${s})` + r() + u(),
       () => `(${s + r() + p()})`,
     ];
     return this.pick(forms)();
@@ -121,7 +223,8 @@ export class LogQLGen {
   metric(d: number): string {
     const k = d > 3 ? 3 + Math.floor(this.r() * 2) : Math.floor(this.r() * 9);
     switch (k) {
-      case 0: case 1: {
+      case 0:
+      case 1: {
         const op = this.pick(RANGE_OPS);
         const param = this.chance(op === 'quantile_over_time' ? 0.8 : 0.05) ? `${this.pick(NUMBERS)}, ` : '';
         return `${op}(${param}${this.logRange()})${this.chance(0.15) ? ' ' + this.grouping() : ''}`;
@@ -132,18 +235,29 @@ export class LogQLGen {
         const where = Math.floor(this.r() * 4);
         const g = () => this.grouping();
         const inner = `(${param}${this.chance(0.05) ? this.logQuery() : this.metric(d + 1)})`;
-        return where === 0 ? `${op} ${g()} ${inner}` : where === 1 ? `${op}${inner} ${g()}` : where === 2 && this.chance(0.1) ? `${op} ${g()} ${inner} ${g()}` : `${op}${inner}`;
+        return where === 0
+          ? `${op} ${g()} ${inner}`
+          : where === 1
+            ? `${op}${inner} ${g()}`
+            : where === 2 && this.chance(0.1)
+              ? `${op} ${g()} ${inner} ${g()}`
+              : `${op}${inner}`;
       }
-      case 3: return this.pick(NUMBERS.slice(0, 6));
-      case 4: return `${this.pick(['', '-', '+'])}${this.pick(NUMBERS)}`;
-      case 5: case 6: {
+      case 3:
+        return this.pick(NUMBERS.slice(0, 6));
+      case 4:
+        return `${this.pick(['', '-', '+'])}${this.pick(NUMBERS)}`;
+      case 5:
+      case 6: {
         const mod = this.modifier();
         const op = this.pick(BIN_OPS);
         const right = this.chance(0.05) ? this.logQuery() : this.metric(d + 1);
         return `${this.metric(d + 1)}${this.sp()}${op}${mod}${this.sp()}${right}`;
       }
-      case 7: return this.chance(0.5) ? `(${this.metric(d + 1)})` : `vector(${this.pick(NUMBERS)})`;
-      default: return `label_replace(${this.metric(d + 1)}, ${this.str()}, "$1", ${this.str()}, ${this.str()})`;
+      case 7:
+        return this.chance(0.5) ? `(${this.metric(d + 1)})` : `vector(${this.pick(NUMBERS)})`;
+      default:
+        return `label_replace(${this.metric(d + 1)}, ${this.str()}, "$1", ${this.str()}, ${this.str()})`;
     }
   }
 
@@ -163,10 +277,17 @@ export class LogQLGen {
     if (toks.length === 0) return q;
     const at = Math.floor(this.r() * toks.length);
     switch (Math.floor(this.r() * 5)) {
-      case 0: toks.splice(at, 1); break;
-      case 1: toks.splice(at, 0, toks[at]!); break;
-      case 2: if (at + 1 < toks.length) [toks[at], toks[at + 1]] = [toks[at + 1]!, toks[at]!]; break;
-      case 3: toks.splice(at, 0, this.pick([' ', '(', ')', ',', '|', '{', '}', '[5m]', ' or ', ' by (a) ', '"x"', '1', '#', '-', 'json', '\n']));
+      case 0:
+        toks.splice(at, 1);
+        break;
+      case 1:
+        toks.splice(at, 0, toks[at]!);
+        break;
+      case 2:
+        if (at + 1 < toks.length) [toks[at], toks[at + 1]] = [toks[at + 1]!, toks[at]!];
+        break;
+      case 3:
+        toks.splice(at, 0, this.pick([' ', '(', ')', ',', '|', '{', '}', '[5m]', ' or ', ' by (a) ', '"x"', '1', '#', '-', 'json', '\n']));
       default: {
         const s = toks.join('');
         const i = Math.floor(this.r() * s.length);

@@ -38,12 +38,22 @@ export function obsConfig(rules: object = {}, extra: object = {}, name = 'observ
 export const fnConfigMap = (data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data });
 
 export function run(items: object[], fc?: object) {
-  const out = transform(fc ? Item.fromObject(fc as any) : undefined, items.map((o) => Item.fromObject(structuredClone(o) as any)));
+  const out = transform(
+    fc ? Item.fromObject(fc as any) : undefined,
+    items.map((o) => Item.fromObject(structuredClone(o) as any)),
+  );
   const objects = out.items.map((i) => i.object);
   const errors = out.results.filter((r) => r.severity === 'error');
   const warnings = out.results.filter((r) => r.severity === 'warning');
   const generated = objects.filter((o: any) => o.metadata?.annotations?.[GEN] === 'loki-rules');
-  return { ...out, objects, errors, warnings, generated, cm: (ns: string, name: string) => generated.find((o: any) => o.metadata.namespace === ns && o.metadata.name === name) };
+  return {
+    ...out,
+    objects,
+    errors,
+    warnings,
+    generated,
+    cm: (ns: string, name: string) => generated.find((o: any) => o.metadata.namespace === ns && o.metadata.name === name),
+  };
 }
 
 /** One pass through ResourceList text, as kpt runs it: text in, text out. */

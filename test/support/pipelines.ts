@@ -70,12 +70,7 @@ export function missing(tools: Tool[], extra: string[] = []): string | undefined
  * Declares a test that needs real tools. Missing tools: a failing test in CI, a skipped test with
  * the reason in its title elsewhere.
  */
-export function pipelineTest(
-  title: string,
-  tools: Tool[],
-  fn: (t: import('ava').ExecutionContext) => void | Promise<void>,
-  extra: string[] = [],
-): void {
+export function pipelineTest(title: string, tools: Tool[], fn: (t: import('ava').ExecutionContext) => void | Promise<void>, extra: string[] = []): void {
   const why = missing(tools, extra);
   if (!why) return void test(title, fn);
   if (CI) return void test(title, (t) => t.fail(`cannot run in CI: ${why} (CI machines must have it)`));
@@ -244,7 +239,8 @@ export function generatedObjects(dir: string): any[] {
 }
 
 /** Annotation keys an orchestrator owns; none may reach kustomize's or kpt's final output. */
-export const ORCHESTRATOR_KEY = /^(internal\.config\.kubernetes\.io\/|config\.kubernetes\.io\/(path|index|id)$|config\.k8s\.io\/id$|kustomize\.config\.k8s\.io\/)/;
+export const ORCHESTRATOR_KEY =
+  /^(internal\.config\.kubernetes\.io\/|config\.kubernetes\.io\/(path|index|id)$|config\.k8s\.io\/id$|kustomize\.config\.k8s\.io\/)/;
 
 // ---- examples ----------------------------------------------------------------------------------
 
@@ -258,7 +254,11 @@ export interface Step {
 export function pipelineOf(dir: string): Step[] {
   const kptfile = YAML.parse(readFileSync(join(dir, 'Kptfile'), 'utf8'));
   return (kptfile?.pipeline?.mutators ?? []).map((m: any) => ({
-    fn: String(m.image ?? m.exec ?? '').split('/').pop()!.split(':')[0]!.replace(/\.cjs$/, ''),
+    fn: String(m.image ?? m.exec ?? '')
+      .split('/')
+      .pop()!
+      .split(':')[0]!
+      .replace(/\.cjs$/, ''),
     image: m.image,
     configPath: m.configPath,
   }));

@@ -43,8 +43,10 @@ export function grafanaInterpolated(expr: string, vars: Record<string, string>):
  */
 export const VERIFIED_METRICS: Record<string, string> = {
   loki_prometheus_rule_evaluation_failures_total: 'Loki ruler: Prometheus rule manager metrics under the loki_ prefix (pkg/ruler tests; loki-mixin)',
-  loki_compactor_apply_retention_last_successful_run_timestamp_seconds: 'Loki pkg/compactor/metrics.go (namespace loki_compactor); loki-retention dashboard of the loki 18.11.0 chart',
-  loki_compactor_apply_retention_operation_total: 'Loki pkg/compactor/metrics.go, label status success|failure; loki-retention dashboard of the loki 18.11.0 chart',
+  loki_compactor_apply_retention_last_successful_run_timestamp_seconds:
+    'Loki pkg/compactor/metrics.go (namespace loki_compactor); loki-retention dashboard of the loki 18.11.0 chart',
+  loki_compactor_apply_retention_operation_total:
+    'Loki pkg/compactor/metrics.go, label status success|failure; loki-retention dashboard of the loki 18.11.0 chart',
   tempo_discarded_spans_total: 'Tempo modules/overrides (namespace tempo, name discarded_spans_total, labels reason, tenant)',
   tempo_distributor_spans_received_total: 'Tempo modules/distributor (namespace tempo)',
   tempo_request_duration_seconds_count: 'dskit server instrumentation under the tempo namespace; tempo-mixin TempoRequestErrors',

@@ -22,7 +22,10 @@ export interface Rendered {
 export function fluxVariables(results: Result[]): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const r of results) {
-    for (const name of String(r.tags?.variables ?? '').split(',').filter(Boolean)) vars[name] = `v-${name.toLowerCase().replaceAll('_', '-')}`;
+    for (const name of String(r.tags?.variables ?? '')
+      .split(',')
+      .filter(Boolean))
+      vars[name] = `v-${name.toLowerCase().replaceAll('_', '-')}`;
   }
   return vars;
 }
@@ -118,7 +121,11 @@ export function fileSource(ref: ContainerRef, path: string): { kind: 'ConfigMap'
     } else if (path.startsWith(`${mountPath}/`)) rel = path.slice(mountPath.length + 1);
     else continue;
     const vol = (ref.pod.volumes ?? []).find((v: Obj) => v.name === m.name);
-    const src = vol?.configMap ? { kind: 'ConfigMap' as const, name: vol.configMap.name, items: vol.configMap.items } : vol?.secret ? { kind: 'Secret' as const, name: vol.secret.secretName, items: vol.secret.items } : undefined;
+    const src = vol?.configMap
+      ? { kind: 'ConfigMap' as const, name: vol.configMap.name, items: vol.configMap.items }
+      : vol?.secret
+        ? { kind: 'Secret' as const, name: vol.secret.secretName, items: vol.secret.items }
+        : undefined;
     if (!src) return undefined;
     const item = (src.items as Obj[] | undefined)?.find((i) => posix.normalize(i.path) === rel);
     if (src.items && !item) return undefined;
@@ -179,7 +186,8 @@ export function envProblems(objects: Obj[], secretName: string | undefined): str
       const env = (c.env ?? []).find((e: Obj) => e.name === name);
       const from = env?.valueFrom?.secretKeyRef?.name;
       if (!env) problems.push(`${read.ref.id}: \${${name}} is not set on the container`);
-      else if (secretName !== undefined && from !== secretName) problems.push(`${read.ref.id}: ${name} comes from ${from ? `Secret ${from}` : 'a literal value'}, not the credentials Secret ${secretName}`);
+      else if (secretName !== undefined && from !== secretName)
+        problems.push(`${read.ref.id}: ${name} comes from ${from ? `Secret ${from}` : 'a literal value'}, not the credentials Secret ${secretName}`);
     }
   }
   return problems;
@@ -306,7 +314,8 @@ export function serviceMonitorProblems(objects: Obj[]): string[] {
       continue;
     }
     for (const e of sm.spec?.endpoints ?? []) {
-      if (e.port && !selected.some((s) => (s.spec?.ports ?? []).some((p: Obj) => p.name === e.port))) out.push(`ServiceMonitor ${sm.metadata.name} scrapes port ${e.port}, which no selected Service has`);
+      if (e.port && !selected.some((s) => (s.spec?.ports ?? []).some((p: Obj) => p.name === e.port)))
+        out.push(`ServiceMonitor ${sm.metadata.name} scrapes port ${e.port}, which no selected Service has`);
     }
   }
   return out;

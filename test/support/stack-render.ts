@@ -65,7 +65,11 @@ export function checkStack(spec: object): StackCheck {
   const out = transform(Item.fromObject(cfg), [Item.fromObject(cfg)]);
   const errors = out.results.filter((r) => r.severity === 'error');
   if (errors.length) return { problems: errors.map((r) => `generation: ${r.message}`), releases: 0, notes: [] };
-  return checkGenerated(spec, out.items.map((i) => i.object as Obj), out.results);
+  return checkGenerated(
+    spec,
+    out.items.map((i) => i.object as Obj),
+    out.results,
+  );
 }
 
 export function checkGenerated(spec: object, generated: Obj[], results: Result[]): StackCheck {
@@ -82,7 +86,8 @@ export function checkGenerated(spec: object, generated: Obj[], results: Result[]
   check('pyroscope', (r) => pyroscopeProblems(s, r, notes));
   for (const r of releases) {
     const monitors = ofKind(r.objects, 'ServiceMonitor').length;
-    if (s.monitoring.serviceMonitors !== monitors > 0) problems.push(`${r.release.name}: serviceMonitors ${s.monitoring.serviceMonitors} but ${monitors} ServiceMonitors rendered`);
+    if (s.monitoring.serviceMonitors !== monitors > 0)
+      problems.push(`${r.release.name}: serviceMonitors ${s.monitoring.serviceMonitors} but ${monitors} ServiceMonitors rendered`);
     for (const p of serviceMonitorProblems(r.objects)) {
       const quirk = CHART_QUIRKS.find((q) => q.chart === r.release.chart && q.problem.test(p));
       if (quirk) notes.push(`${r.release.name}: ${p} (${quirk.why})`);
@@ -134,7 +139,8 @@ function claimProblems(r: Rendered, want: { workload: string; size: string; stor
     if (!c) out.push(`StatefulSet ${w.workload} has no volumeClaimTemplate (rendered: ${all.map((x) => x.workload).join(', ') || 'none'})`);
     else {
       if (c.size !== w.size) out.push(`${w.workload} claim ${c.name} is ${c.size}, config asks ${w.size}`);
-      if (c.storageClass !== w.storageClass) out.push(`${w.workload} claim ${c.name} has storage class ${c.storageClass}, config asks ${w.storageClass ?? 'the cluster default'}`);
+      if (c.storageClass !== w.storageClass)
+        out.push(`${w.workload} claim ${c.name} has storage class ${c.storageClass}, config asks ${w.storageClass ?? 'the cluster default'}`);
     }
   }
   return out;
@@ -160,14 +166,29 @@ function lokiProblems(s: Spec, r: Rendered, notes: string[]): string[] {
   equal(out, 'limits_config.retention_period (s)', seconds(get(c, 'limits_config.retention_period')), seconds(s.loki.retention));
   equal(out, 'compactor.retention_enabled', get(c, 'compactor.retention_enabled'), true);
   equal(out, 'compactor.delete_request_store', get(c, 'compactor.delete_request_store'), store);
-  equal(out, 'ruler.alertmanager_url', get(c, 'ruler.alertmanager_url'), s.alertmanager.url ?? `http://alertmanager-operated.${s.namespace}.svc.cluster.local:9093`);
+  equal(
+    out,
+    'ruler.alertmanager_url',
+    get(c, 'ruler.alertmanager_url'),
+    s.alertmanager.url ?? `http://alertmanager-operated.${s.namespace}.svc.cluster.local:9093`,
+  );
   const schemas: Obj[] = get(c, 'schema_config.configs') ?? [];
   const last = schemas.at(-1);
   equal(out, 'last schema_config period (schema, store, object_store)', [last?.schema, last?.store, last?.object_store], ['v13', 'tsdb', store]);
-  if (s.loki.schemaMigrationDate) equal(out, 'schema_config periods (from, object_store)', schemas.map((p) => [p.from, p.object_store]), [[schemas[0]?.from, 'filesystem'], [s.loki.schemaMigrationDate, store]]);
+  if (s.loki.schemaMigrationDate)
+    equal(
+      out,
+      'schema_config periods (from, object_store)',
+      schemas.map((p) => [p.from, p.object_store]),
+      [
+        [schemas[0]?.from, 'filesystem'],
+        [s.loki.schemaMigrationDate, store],
+      ],
+    );
   // Periods are dates in order; the first must have begun (a migration period may lie ahead).
   const froms = schemas.map((p) => String(p.from));
-  if (froms.some((f) => !/^\d{4}-\d{2}-\d{2}$/.test(f)) || froms.some((f, i) => i > 0 && f <= froms[i - 1]!)) out.push(`schema periods ${froms.join(', ')} are not dates in order`);
+  if (froms.some((f) => !/^\d{4}-\d{2}-\d{2}$/.test(f)) || froms.some((f, i) => i > 0 && f <= froms[i - 1]!))
+    out.push(`schema periods ${froms.join(', ')} are not dates in order`);
   if (!froms[0] || froms[0] > new Date().toISOString().slice(0, 10)) out.push(`the first schema period (${froms[0]}) has not begun`);
   if (os?.type === 's3') {
     equal(out, 'common.storage.s3.bucketnames', get(c, 'common.storage.s3.bucketnames'), os.buckets.loki.chunks);
@@ -181,8 +202,15 @@ function lokiProblems(s: Spec, r: Rendered, notes: string[]): string[] {
   const f = fullname(r, r.release.values);
   const want = {
     SingleBinary: [{ workload: f, size, storageClass }],
-    SimpleScalable: [{ workload: `${f}-write`, size, storageClass }, { workload: `${f}-backend`, size, storageClass }],
-    Distributed: [{ workload: `${f}-ingester`, size, storageClass }, { workload: `${f}-compactor`, size: '10Gi', storageClass }, { workload: `${f}-index-gateway`, size: '10Gi', storageClass }],
+    SimpleScalable: [
+      { workload: `${f}-write`, size, storageClass },
+      { workload: `${f}-backend`, size, storageClass },
+    ],
+    Distributed: [
+      { workload: `${f}-ingester`, size, storageClass },
+      { workload: `${f}-compactor`, size: '10Gi', storageClass },
+      { workload: `${f}-index-gateway`, size: '10Gi', storageClass },
+    ],
   }[s.loki.mode];
   out.push(...claimProblems(r, want));
   return out;
@@ -213,7 +241,8 @@ function lokiRulesProblems(s: Spec, r: Rendered, c: Obj, readers: ReturnType<typ
     if (!volume) out.push(`${sc.id} does not mount a volume at its FOLDER ${folder}`);
     else if (!loki.length) out.push(`${sc.id} runs beside no Loki container`);
     for (const l of loki) {
-      if (!(l.container.volumeMounts ?? []).some((m: Obj) => m.name === volume && m.mountPath === folder)) out.push(`${l.id} does not mount the sidecar's volume ${volume} at ${folder}`);
+      if (!(l.container.volumeMounts ?? []).some((m: Obj) => m.name === volume && m.mountPath === folder))
+        out.push(`${l.id} does not mount the sidecar's volume ${volume} at ${folder}`);
     }
   }
   return out;
@@ -229,7 +258,10 @@ function tempoProblems(s: Spec, r: Rendered, notes: string[]): string[] {
   const retention = kafka ? 'backend_scheduler.provider.compaction.compaction.block_retention' : 'compactor.compaction.block_retention';
   equal(out, `${retention} (s)`, seconds(get(c, retention) ?? '0s'), seconds(s.tempo.retention));
   if (!kafka) equal(out, 'ingester.max_block_duration (s)', seconds(get(c, 'ingester.max_block_duration') ?? '0s'), seconds(s.tempo.maxBlockDuration));
-  for (const [proto, port, on] of [['grpc', 4317, s.tempo.otlp.grpc], ['http', 4318, s.tempo.otlp.http]] as const) {
+  for (const [proto, port, on] of [
+    ['grpc', 4317, s.tempo.otlp.grpc],
+    ['http', 4318, s.tempo.otlp.http],
+  ] as const) {
     const endpoint = get(c, `distributor.receivers.otlp.protocols.${proto}.endpoint`);
     if (on) equal(out, `OTLP ${proto} endpoint`, endpoint, `0.0.0.0:${port}`);
     else if (endpoint !== undefined && !String(endpoint).startsWith('127.0.0.1:')) out.push(`OTLP ${proto} is off but listens on ${endpoint}`);
@@ -239,7 +271,12 @@ function tempoProblems(s: Spec, r: Rendered, notes: string[]): string[] {
   if (os) equal(out, bucketKey[os.type], get(c, bucketKey[os.type]), os.buckets.tempo);
   if (kafka) {
     // The workers run the retention jobs with their own copy of the setting.
-    equal(out, 'backend_worker.compaction.block_retention (s)', seconds(get(c, 'backend_worker.compaction.block_retention') ?? '0s'), seconds(s.tempo.retention));
+    equal(
+      out,
+      'backend_worker.compaction.block_retention (s)',
+      seconds(get(c, 'backend_worker.compaction.block_retention') ?? '0s'),
+      seconds(s.tempo.retention),
+    );
     equal(out, 'ingest.kafka.address', get(c, 'ingest.kafka.address'), s.tempo.kafka!.address);
     equal(out, 'ingest.kafka.topic', get(c, 'ingest.kafka.topic'), s.tempo.kafka!.topic);
     // Each block-builder and live-store consumes one partition.

@@ -43,14 +43,26 @@ export function decodeString(q: string, start: number): { end: number; value: st
     const c = q[i]!;
     if (c === '"') return { end: i + 1, value };
     if (c === '\n') break;
-    if (c !== '\\') { value += c; i++; continue; }
+    if (c !== '\\') {
+      value += c;
+      i++;
+      continue;
+    }
     const e = q[i + 1] ?? '';
     const simple = GO_SIMPLE_ESCAPES[e];
-    if (simple !== undefined) { value += simple; i += 2; continue; }
+    if (simple !== undefined) {
+      value += simple;
+      i += 2;
+      continue;
+    }
     const hexLen = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
     const digits = hexLen ? q.slice(i + 2, i + 2 + hexLen) : q.slice(i + 1, i + 4);
-    const code = hexLen && /^[0-9a-fA-F]+$/.test(digits) && digits.length === hexLen ? parseInt(digits, 16)
-      : !hexLen && /^[0-7]{3}$/.test(digits) ? parseInt(digits, 8) : NaN;
+    const code =
+      hexLen && /^[0-9a-fA-F]+$/.test(digits) && digits.length === hexLen
+        ? parseInt(digits, 16)
+        : !hexLen && /^[0-7]{3}$/.test(digits)
+          ? parseInt(digits, 8)
+          : NaN;
     const max = e === 'x' || !hexLen ? 0xff : 0x10ffff;
     if (Number.isNaN(code) || code > max || (code >= 0xd800 && code <= 0xdfff)) {
       if (e === '' || e === '\n') break;

@@ -29,7 +29,9 @@ export function rewriteForLezer(q: string): string {
     throw e;
   }
   const out = q.split('');
-  const put = (at: number, text: string) => { for (let j = 0; j < text.length; j++) out[at + j] = text[j]!; };
+  const put = (at: number, text: string) => {
+    for (let j = 0; j < text.length; j++) out[at + j] = text[j]!;
+  };
   const blank = (t: Token) => put(t.s, ' '.repeat(t.e - t.s));
   const word = (k: number) => (toks[k]?.t === 'id' ? q.slice(toks[k]!.s, toks[k]!.e) : toks[k]?.t);
   // `|= "a" or ip("b") or "c"`: with an ip() in the chain, each `or` becomes the chain's operator.
@@ -38,8 +40,10 @@ export function rewriteForLezer(q: string): string {
     let hasIp = false;
     for (let j = k + 1; ; ) {
       if (toks[j]?.t === 'str') j++;
-      else if (word(j) === 'ip' && word(j + 1) === '(' && toks[j + 2]?.t === 'str' && word(j + 3) === ')') { hasIp = true; j += 4; }
-      else break;
+      else if (word(j) === 'ip' && word(j + 1) === '(' && toks[j + 2]?.t === 'str' && word(j + 3) === ')') {
+        hasIp = true;
+        j += 4;
+      } else break;
       if (word(j) !== 'or') break;
       ors.push(toks[j]!);
       j++;
@@ -60,7 +64,10 @@ export function rewriteForLezer(q: string): string {
       const open = parens.pop();
       if (parens.length < labelFilterDepth) labelFilterDepth = -1;
       // `({...} ... | unwrap x)[5m]`: Lezer has the form without the parentheses.
-      if (open !== undefined && word(open + 1) === '{' && word(k + 1) === '[' && unwrapSince > open) { blank(toks[open]!); blank(t); }
+      if (open !== undefined && word(open + 1) === '{' && word(k + 1) === '[' && unwrapSince > open) {
+        blank(toks[open]!);
+        blank(t);
+      }
     }
     const dur = toks[k + 1];
     if (w === 'offset' && word(k - 1) === ']' && unwrapSince >= 0 && dur?.t === 'num' && PROM_DURATION.test(q.slice(dur.s, dur.e))) {
@@ -148,8 +155,15 @@ export function partialCheck(q: string, gap: string, errorOffset: number): LogQL
     let first = 0;
     while (toks[first]?.t === '(') first++;
     return {
-      ok: true, kind: toks[first]?.t === '{' ? 'log' : 'metric', matchers: selectors,
-      warnings: [{ message: `could not be fully checked: ${gap} is valid LogQL, but the LogQL grammar used here does not parse it, so only the stream selectors were checked (Loki checks the rest when the ruler loads the rule)`, offset: errorOffset }],
+      ok: true,
+      kind: toks[first]?.t === '{' ? 'log' : 'metric',
+      matchers: selectors,
+      warnings: [
+        {
+          message: `could not be fully checked: ${gap} is valid LogQL, but the LogQL grammar used here does not parse it, so only the stream selectors were checked (Loki checks the rest when the ruler loads the rule)`,
+          offset: errorOffset,
+        },
+      ],
     };
   } catch (e) {
     if (e instanceof QueryError) return errorResult(q, e);

@@ -11,14 +11,29 @@ import { decodeString, lexicalScan } from './go-strings.ts';
 import { rewriteForLezer } from './grammar-gaps.ts';
 import { reportSyntax, type SyntaxNode } from './lezer-errors.ts';
 import {
-  MAX_QUERY_BYTES, anchoredRegexProblem, binOpChainProblem, labelReplaceWarning, numberProblem, patternProblem, rangeAggregationProblem, rangeProblem,
-  regexpParserProblem, regexProblem, selectorProblem, vectorAggregationProblem, type BinOp, type Operand,
+  MAX_QUERY_BYTES,
+  anchoredRegexProblem,
+  binOpChainProblem,
+  labelReplaceWarning,
+  numberProblem,
+  patternProblem,
+  rangeAggregationProblem,
+  rangeProblem,
+  regexpParserProblem,
+  regexProblem,
+  selectorProblem,
+  vectorAggregationProblem,
+  type BinOp,
+  type Operand,
 } from './parser-rules.ts';
 import { QueryError, errorResult, invalid, syntaxError } from './query-error.ts';
 import type { LabelMatcher, LogQLResult, LogQLWarning, MatchOp } from './types.ts';
 
 /** The result, and whether an error came from Lezer's grammar (which lacks some of Loki's forms). */
-export interface LezerVerdict { result: LogQLResult; grammarError: boolean }
+export interface LezerVerdict {
+  result: LogQLResult;
+  grammarError: boolean;
+}
 
 export function checkWithLezer(expr: string): LezerVerdict {
   try {
@@ -31,8 +46,19 @@ export function checkWithLezer(expr: string): LezerVerdict {
 
 // Node types checkNode looks at: one walk collects them (and the first error node) without
 // materializing a SyntaxNode for every other node of the tree.
-const CHECKED = new Set<number>([G.Selector, G.Matcher, G.LineFilter, G.LabelParser, G.Range, G.RangeAggregationExpr,
-  G.VectorAggregationExpr, G.BinOpExpr, G.LabelReplaceExpr, G.Number, G.GroupingLabels]);
+const CHECKED = new Set<number>([
+  G.Selector,
+  G.Matcher,
+  G.LineFilter,
+  G.LabelParser,
+  G.Range,
+  G.RangeAggregationExpr,
+  G.VectorAggregationExpr,
+  G.BinOpExpr,
+  G.LabelReplaceExpr,
+  G.Number,
+  G.GroupingLabels,
+]);
 const utf8 = new TextEncoder();
 
 /** The query's size as Loki counts it (UTF-8 bytes), only computed when it could matter. */
@@ -40,7 +66,12 @@ function tooLong(q: string): boolean {
   return q.length * 3 >= MAX_QUERY_BYTES && utf8.encode(q).length >= MAX_QUERY_BYTES;
 }
 
-interface Walk { q: string; selectors: LabelMatcher[][]; byStart: Map<number, LabelMatcher>; warnings: LogQLWarning[] }
+interface Walk {
+  q: string;
+  selectors: LabelMatcher[][];
+  byStart: Map<number, LabelMatcher>;
+  warnings: LogQLWarning[];
+}
 
 function analyse(q: string): LogQLResult {
   if (tooLong(q)) invalid(0, `query is longer than Loki's limit of ${MAX_QUERY_BYTES - 1} bytes`);
@@ -76,7 +107,9 @@ const MATCH_OPS: Record<number, MatchOp> = { [G.Eq]: '=', [G.Neq]: '!=', [G.Re]:
 
 const text = (q: string, n: SyntaxNode) => q.slice(n.from, n.to);
 const str = (q: string, n: SyntaxNode) => decodeString(q, n.from).value;
-const check = (n: SyntaxNode, problem: string | null) => { if (problem) invalid(n.from, problem); };
+const check = (n: SyntaxNode, problem: string | null) => {
+  if (problem) invalid(n.from, problem);
+};
 
 function checkNode(w: Walk, n: SyntaxNode): void {
   const q = w.q;
@@ -111,18 +144,33 @@ function checkNode(w: Walk, n: SyntaxNode): void {
       break;
     }
     case G.Range:
-      check(n, rangeProblem(text(q, child(n, G.Duration) ?? n).replace(/^\[|\]$/g, '').trim()));
+      check(
+        n,
+        rangeProblem(
+          text(q, child(n, G.Duration) ?? n)
+            .replace(/^\[|\]$/g, '')
+            .trim(),
+        ),
+      );
       break;
-    case G.Number: check(n, numberProblem(text(q, n))); break;
+    case G.Number:
+      check(n, numberProblem(text(q, n)));
+      break;
     case G.GroupingLabels: {
       // Lezer allows `on (a,)`; Loki's label list has no trailing comma.
       const comma = /,\s*\)$/.exec(text(q, n));
       if (comma) syntaxError(n.from + comma.index, 'unexpected "," before ")" in label list: remove the trailing comma');
       break;
     }
-    case G.RangeAggregationExpr: checkRangeAggregation(q, n); break;
-    case G.VectorAggregationExpr: checkVectorAggregation(q, n); break;
-    case G.BinOpExpr: if (!inChain(n)) checkBinOpChain(q, n); break;
+    case G.RangeAggregationExpr:
+      checkRangeAggregation(q, n);
+      break;
+    case G.VectorAggregationExpr:
+      checkVectorAggregation(q, n);
+      break;
+    case G.BinOpExpr:
+      if (!inChain(n)) checkBinOpChain(q, n);
+      break;
     case G.LabelReplaceExpr: {
       const [dst, , , re] = n.getChildren('String');
       const warning = labelReplaceWarning(str(q, dst!));
@@ -147,7 +195,8 @@ function matcherOf(q: string, m: SyntaxNode): LabelMatcher {
 function child(n: SyntaxNode, type: number): SyntaxNode | null {
   const c = n.cursor();
   if (!c.firstChild()) return null;
-  do if (c.type.id === type) return c.node; while (c.nextSibling());
+  do if (c.type.id === type) return c.node;
+  while (c.nextSibling());
   return null;
 }
 
@@ -163,13 +212,18 @@ function firstDescendant(n: SyntaxNode, type: number): SyntaxNode | undefined {
 
 function descendants(n: SyntaxNode, type: number): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  n.cursor().iterate((ref) => { if (ref.type.id === type) out.push(ref.node); });
+  n.cursor().iterate((ref) => {
+    if (ref.type.id === type) out.push(ref.node);
+  });
   return out;
 }
 
 function checkRangeAggregation(q: string, n: SyntaxNode): void {
   // One pass over the children instead of a getChild walk per child.
-  let opNode: SyntaxNode | null = null, param: SyntaxNode | null = null, grouping: SyntaxNode | null = null, logRange: SyntaxNode | null = null;
+  let opNode: SyntaxNode | null = null,
+    param: SyntaxNode | null = null,
+    grouping: SyntaxNode | null = null,
+    logRange: SyntaxNode | null = null;
   const c = n.cursor();
   if (c.firstChild()) {
     do {

@@ -23,13 +23,33 @@ export const GO_SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f
  * comparisons < + - < * / % < ^, all left-associative except ^.
  */
 export const BIN_PREC: Record<string, number> = {
-  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '>': 3, '>=': 3, '<': 3, '<=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6,
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '>': 3,
+  '>=': 3,
+  '<': 3,
+  '<=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  '^': 6,
 };
 export const RIGHT_ASSOC = new Set(['^']);
 
 /** What the set-operator rule needs of an operand: whether Loki folds it into a plain number. */
-export interface Operand { literal: boolean; at: number }
-export interface BinOp { op: string; at: number }
+export interface Operand {
+  literal: boolean;
+  at: number;
+}
+export interface BinOp {
+  op: string;
+  at: number;
+}
 
 /**
  * Re-associates a chain `a op b op c …` (operands without parentheses between them) by Loki's
@@ -60,18 +80,36 @@ export function binOpChainProblem(operands: Operand[], ops: BinOp[]): { at: numb
 }
 
 /** Go's strconv.ParseFloat syntax (Loki parses every number with it): decimal, hex only with a p exponent. */
-const GO_FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX](?=[0-9a-fA-F_.]*[0-9a-fA-F])[0-9a-fA-F_]*\.?[0-9a-fA-F_]*[pP][+-]?\d+|inf(?:inity)?|nan)$/i;
+const GO_FLOAT =
+  /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX](?=[0-9a-fA-F_.]*[0-9a-fA-F])[0-9a-fA-F_]*\.?[0-9a-fA-F_]*[pP][+-]?\d+|inf(?:inity)?|nan)$/i;
 
 export function numberProblem(n: string): string | null {
-  return GO_FLOAT.test(n) ? null
-    : `"${n}" is not a number Loki reads: use decimal notation such as 16 or 1.5e3 (hexadecimal needs a p exponent, like 0x10p0)`;
+  return GO_FLOAT.test(n) ? null : `"${n}" is not a number Loki reads: use decimal notation such as 16 or 1.5e3 (hexadecimal needs a p exponent, like 0x10p0)`;
 }
 
-const UNWRAP_REQUIRED = new Set(['avg_over_time', 'sum_over_time', 'min_over_time', 'max_over_time', 'stddev_over_time',
-  'stdvar_over_time', 'quantile_over_time', 'first_over_time', 'last_over_time', 'rate_counter']);
+const UNWRAP_REQUIRED = new Set([
+  'avg_over_time',
+  'sum_over_time',
+  'min_over_time',
+  'max_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'first_over_time',
+  'last_over_time',
+  'rate_counter',
+]);
 const UNWRAP_FORBIDDEN = new Set(['count_over_time', 'bytes_over_time', 'bytes_rate']);
-const GROUPING_ALLOWED = new Set(['avg_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time',
-  'max_over_time', 'min_over_time', 'first_over_time', 'last_over_time']);
+const GROUPING_ALLOWED = new Set([
+  'avg_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'max_over_time',
+  'min_over_time',
+  'first_over_time',
+  'last_over_time',
+]);
 // Ranges go through Prometheus' model.ParseDuration in Loki: integers only, no sign, no µs/ns.
 export const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 
@@ -89,7 +127,8 @@ export function rangeProblem(d: string): string | null {
 export function rangeAggregationProblem(op: string, param: boolean, grouping: boolean, unwrap: boolean): Problem {
   if (param && op !== 'quantile_over_time') return ['param', `${op} does not take a parameter; only quantile_over_time(φ, ...) does`];
   if (!param && op === 'quantile_over_time') return ['op', 'quantile_over_time requires a quantile parameter, e.g. quantile_over_time(0.99, ...)'];
-  if (grouping && !GROUPING_ALLOWED.has(op)) return ['grouping', `grouping is not allowed on ${op}; put by/without on an outer aggregation such as sum by (...) (${op}(...))`];
+  if (grouping && !GROUPING_ALLOWED.has(op))
+    return ['grouping', `grouping is not allowed on ${op}; put by/without on an outer aggregation such as sum by (...) (${op}(...))`];
   if (unwrap && UNWRAP_FORBIDDEN.has(op)) return ['unwrap', `${op} cannot be used with unwrap; use sum_over_time/avg_over_time/... for unwrapped values`];
   if (!unwrap && UNWRAP_REQUIRED.has(op)) return ['op', `${op} needs an unwrapped value, e.g. ${op}({...} | unwrap <label> [5m])`];
   return null;
@@ -159,7 +198,8 @@ export function patternProblem(pattern: string): string | null {
  * not a label name parses but yields series Prometheus-compatible consumers refuse: a warning.
  */
 export function labelReplaceWarning(dst: string): string | null {
-  return dst === '' || LABEL_NAME.test(dst) ? null
+  return dst === '' || LABEL_NAME.test(dst)
+    ? null
     : `label_replace destination "${dst}" is not a valid label name: Loki accepts it, but the resulting series carry a label that Prometheus-compatible storage refuses`;
 }
 

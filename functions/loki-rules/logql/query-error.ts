@@ -4,14 +4,25 @@ import { lineColumn, type LogQLResult } from './types.ts';
 
 export class QueryError extends Error {
   /** `syntax`: a syntax error (else Loki parses it but refuses it); `grammar`: reported by Lezer's grammar. */
-  constructor(readonly offset: number, readonly detail: string, readonly syntax: boolean, readonly grammar = false) {
+  constructor(
+    readonly offset: number,
+    readonly detail: string,
+    readonly syntax: boolean,
+    readonly grammar = false,
+  ) {
     super(detail);
   }
 }
 
-export const syntaxError = (offset: number, detail: string): never => { throw new QueryError(offset, detail, true); };
-export const grammarError = (offset: number, detail: string): never => { throw new QueryError(offset, detail, true, true); };
-export const invalid = (offset: number, detail: string): never => { throw new QueryError(offset, detail, false); };
+export const syntaxError = (offset: number, detail: string): never => {
+  throw new QueryError(offset, detail, true);
+};
+export const grammarError = (offset: number, detail: string): never => {
+  throw new QueryError(offset, detail, true, true);
+};
+export const invalid = (offset: number, detail: string): never => {
+  throw new QueryError(offset, detail, false);
+};
 
 export function errorResult(expr: string, e: QueryError): LogQLResult {
   const { line, column } = lineColumn(expr, e.offset);

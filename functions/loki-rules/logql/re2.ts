@@ -10,7 +10,9 @@ import { RE2JS } from 're2js';
 import type { LabelMatcher } from './types.ts';
 
 /** A compiled regex: its capture groups in order, each with its name or null. */
-export interface Re2 { groups: (string | null)[] }
+export interface Re2 {
+  groups: (string | null)[];
+}
 
 // Rule sets repeat the same few regexes; compiling is the costly part.
 const cache = new Map<string, Re2 | string>();

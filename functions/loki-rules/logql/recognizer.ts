@@ -13,17 +13,35 @@
 // refuses: test/logql-recognizer.test.ts compares the two on the test corpora, generated queries and
 // mutations of them, and test/logql-loki-corpus.test.ts both against Loki's own parser tests.
 import {
-  BIN_PREC, GO_SIMPLE_ESCAPES, anchoredRegexProblem, LABEL_NAME, MAX_QUERY_BYTES, PROM_DURATION, RIGHT_ASSOC, SET_OPS, labelReplaceWarning, patternProblem, rangeAggregationProblem,
-  rangeProblem, regexpParserProblem, regexProblem, selectorProblem, vectorAggregationProblem,
+  BIN_PREC,
+  GO_SIMPLE_ESCAPES,
+  anchoredRegexProblem,
+  LABEL_NAME,
+  MAX_QUERY_BYTES,
+  PROM_DURATION,
+  RIGHT_ASSOC,
+  SET_OPS,
+  labelReplaceWarning,
+  patternProblem,
+  rangeAggregationProblem,
+  rangeProblem,
+  regexpParserProblem,
+  regexProblem,
+  selectorProblem,
+  vectorAggregationProblem,
 } from './parser-rules.ts';
-import {
-  COMPARISONS, DECLINE, KEYWORDS, LINE_FILTERS, MATCH_OPS, RANGE_OPS, VECTOR_OPS, decline, tokenize, type Token,
-} from './tokens.ts';
+import { COMPARISONS, DECLINE, KEYWORDS, LINE_FILTERS, MATCH_OPS, RANGE_OPS, VECTOR_OPS, decline, tokenize, type Token } from './tokens.ts';
 import type { LabelMatcher, LogQLOk, MatchOp } from './types.ts';
 
 /** What the precedence climb needs of an operand: log query (never an operand) or plain number. */
-interface Operand { log: boolean; literal: boolean }
-interface Stages { stages: boolean; unwrap: boolean }
+interface Operand {
+  log: boolean;
+  literal: boolean;
+}
+interface Stages {
+  stages: boolean;
+  unwrap: boolean;
+}
 
 const NUMBER = /^\d+(\.\d+)?$/;
 const DURATION = /^(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?(\d+(\.\d+)?ms)?$/;
@@ -58,12 +76,24 @@ class Recognizer {
 
   // ------------------------------------------------------------ tokens
 
-  private peek(ahead = 0): Token | undefined { return this.toks[this.i + ahead]; }
-  private text(tok: Token | undefined): string { return tok ? this.q.slice(tok.s, tok.e) : ''; }
-  private is(t: string, ahead = 0): boolean { return this.peek(ahead)?.t === t; }
-  private isWord(word: string, ahead = 0): boolean { return this.is('id', ahead) && this.text(this.peek(ahead)) === word; }
-  private next(): Token { return this.toks[this.i++] ?? decline(); }
-  private expect(t: string): Token { return this.is(t) ? this.next() : decline(); }
+  private peek(ahead = 0): Token | undefined {
+    return this.toks[this.i + ahead];
+  }
+  private text(tok: Token | undefined): string {
+    return tok ? this.q.slice(tok.s, tok.e) : '';
+  }
+  private is(t: string, ahead = 0): boolean {
+    return this.peek(ahead)?.t === t;
+  }
+  private isWord(word: string, ahead = 0): boolean {
+    return this.is('id', ahead) && this.text(this.peek(ahead)) === word;
+  }
+  private next(): Token {
+    return this.toks[this.i++] ?? decline();
+  }
+  private expect(t: string): Token {
+    return this.is(t) ? this.next() : decline();
+  }
 
   /** A label name Lezer reads as a plain identifier. */
   private labelName(): string {
@@ -78,7 +108,10 @@ class Recognizer {
     if (raw[0] === '`' || !raw.includes('\\')) return raw.slice(1, -1);
     let value = '';
     for (let i = 1; i < raw.length - 1; i++) {
-      if (raw[i] !== '\\') { value += raw[i]; continue; }
+      if (raw[i] !== '\\') {
+        value += raw[i];
+        continue;
+      }
       value += GO_SIMPLE_ESCAPES[raw[++i]!] ?? decline();
     }
     return value;
@@ -122,7 +155,10 @@ class Recognizer {
     if (!this.isWord('group_left') && !this.isWord('group_right')) return;
     this.i++;
     // Both grammars take a "(" right after group_left/group_right as its label list.
-    if (this.is('(')) { this.i++; this.labelList(); }
+    if (this.is('(')) {
+      this.i++;
+      this.labelList();
+    }
   }
 
   /** Label names up to and including ")" (no trailing comma, as in Loki); whether there were any. */
@@ -131,7 +167,10 @@ class Recognizer {
     while (!this.is(')')) {
       this.labelName();
       labels = true;
-      if (!this.is(')')) { this.expect(','); if (this.is(')')) decline(); }
+      if (!this.is(')')) {
+        this.expect(',');
+        if (this.is(')')) decline();
+      }
     }
     this.i++;
     return labels;
@@ -150,7 +189,8 @@ class Recognizer {
         if (inner.log) decline();
         return inner;
       }
-      case '+': case '-':
+      case '+':
+      case '-':
         this.i++;
         this.number();
         return { log: false, literal: true };
@@ -162,8 +202,11 @@ class Recognizer {
         this.i++;
         if (RANGE_OPS.has(word)) this.rangeAggregation(word);
         else if (VECTOR_OPS.has(word)) this.vectorAggregation(word);
-        else if (word === 'vector') { this.expect('('); this.number(); this.expect(')'); }
-        else if (word === 'label_replace') this.labelReplace();
+        else if (word === 'vector') {
+          this.expect('(');
+          this.number();
+          this.expect(')');
+        } else if (word === 'label_replace') this.labelReplace();
         else decline();
         return { log: false, literal: false };
       }
@@ -260,7 +303,10 @@ class Recognizer {
     this.expect('(');
     this.metric();
     const args: string[] = [];
-    for (let k = 0; k < 4; k++) { this.expect(','); args.push(this.string()); }
+    for (let k = 0; k < 4; k++) {
+      this.expect(',');
+      args.push(this.string());
+    }
     this.expect(')');
     if (labelReplaceWarning(args[0]!)) decline();
     this.regex(args[3]!, 'label_replace');
@@ -276,7 +322,8 @@ class Recognizer {
   private selector(): void {
     this.expect('{');
     const matchers: LabelMatcher[] = [];
-    do matchers.push(this.matcher(this.labelName())); while (this.is(',') && ++this.i);
+    do matchers.push(this.matcher(this.labelName()));
+    while (this.is(',') && ++this.i);
     this.expect('}');
     if (selectorProblem(matchers)) decline();
     this.selectors.push(matchers);
@@ -296,7 +343,11 @@ class Recognizer {
     let stages = false;
     for (;;) {
       const tok = this.peek();
-      if (tok && LINE_FILTERS.has(tok.t)) { this.lineFilter(); stages = true; continue; }
+      if (tok && LINE_FILTERS.has(tok.t)) {
+        this.lineFilter();
+        stages = true;
+        continue;
+      }
       if (!tok || tok.t !== '|') return { stages, unwrap: false };
       this.i++;
       if (this.isWord('unwrap')) {
@@ -332,7 +383,10 @@ class Recognizer {
   private stage(): void {
     const word = this.is('id') ? this.text(this.peek()) : '';
     switch (word) {
-      case 'json': this.i++; this.extractions(); return;
+      case 'json':
+        this.i++;
+        this.extractions();
+        return;
       case 'logfmt':
         this.i++;
         while (this.is('flag')) this.i++;
@@ -347,17 +401,25 @@ class Recognizer {
         this.i++;
         if (patternProblem(this.string())) decline();
         return;
-      case 'unpack': case 'decolorize': this.i++; return;
-      case 'line_format': this.i++; this.string(); return;
+      case 'unpack':
+      case 'decolorize':
+        this.i++;
+        return;
+      case 'line_format':
+        this.i++;
+        this.string();
+        return;
       case 'label_format':
         this.i++;
         do {
           this.labelName();
           this.expect('=');
-          if (this.is('str')) this.string(); else this.labelName();
+          if (this.is('str')) this.string();
+          else this.labelName();
         } while (this.is(',') && ++this.i);
         return;
-      case 'drop': case 'keep':
+      case 'drop':
+      case 'keep':
         this.i++;
         do {
           const name = this.labelName();
@@ -374,7 +436,10 @@ class Recognizer {
     if (!this.is('id')) return;
     do {
       this.labelName();
-      if (this.is('=')) { this.i++; this.string(); }
+      if (this.is('=')) {
+        this.i++;
+        this.string();
+      }
     } while (this.is(',') && ++this.i);
   }
 
@@ -382,10 +447,16 @@ class Recognizer {
   private unwrap(): void {
     this.i++;
     const conv = this.isWord('bytes') || this.isWord('duration') || this.isWord('duration_seconds');
-    if (conv) { this.i++; this.expect('('); }
+    if (conv) {
+      this.i++;
+      this.expect('(');
+    }
     this.labelName();
     if (conv) this.expect(')');
-    while (this.is('|')) { this.i++; this.labelFilter(); }
+    while (this.is('|')) {
+      this.i++;
+      this.labelFilter();
+    }
   }
 
   /** Label filters joined by `,`, `and`, `or` or (Loki's `labelFilter labelFilter`) nothing. */
@@ -398,11 +469,15 @@ class Recognizer {
       } else {
         this.labelPredicate();
       }
-      if (this.is(',') || this.isWord('and') || this.isWord('or')) { this.i++; continue; }
+      if (this.is(',') || this.isWord('and') || this.isWord('or')) {
+        this.i++;
+        continue;
+      }
       const next = this.peek(1);
       // Without a space between them the Lezer-based checker cannot rewrite the pair (grammar-gaps.ts).
       const spaced = /\s/.test(this.q[(this.peek()?.s ?? 1) - 1] ?? '');
-      const juxtaposed = spaced && this.is('id') && !KEYWORDS.has(this.text(this.peek()).toLowerCase()) && next && (COMPARISONS.has(next.t) || MATCH_OPS.has(next.t));
+      const juxtaposed =
+        spaced && this.is('id') && !KEYWORDS.has(this.text(this.peek()).toLowerCase()) && next && (COMPARISONS.has(next.t) || MATCH_OPS.has(next.t));
       if (!juxtaposed && !(spaced && this.is('('))) return;
     }
   }
@@ -410,7 +485,10 @@ class Recognizer {
   private labelPredicate(): void {
     const name = this.labelName();
     const op = this.peek()?.t ?? decline();
-    if (this.is('str', 1)) { this.matcher(name); return; }
+    if (this.is('str', 1)) {
+      this.matcher(name);
+      return;
+    }
     this.i++;
     if ((op === '=' || op === '!=') && this.isWord('ip')) {
       this.i++;

@@ -1,10 +1,17 @@
 // What the LogQL checkers return, shared by every module of this folder (no imports, so no cycles).
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
-export interface LabelMatcher { name: string; op: MatchOp; value: string }
+export interface LabelMatcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
 
 /** Something Loki accepts but that deserves a look, or a part the checker could not fully check. */
-export interface LogQLWarning { message: string; offset: number }
+export interface LogQLWarning {
+  message: string;
+  offset: number;
+}
 
 export type LogQLResult =
   | { ok: true; kind: 'log' | 'metric'; matchers: LabelMatcher[][]; warnings?: LogQLWarning[] }

@@ -75,11 +75,21 @@ export function alloyConfig(r: Resolved, dest: Destinations): AlloyConfig {
   // One writer per backend, referenced by every pipeline that sends there; declared after them.
   const lokiWrite =
     wantPodLogs || wantEvents
-      ? component('loki.write', 'default', { external_labels: externalLabels(r) }, block('endpoint', { url: dest.lokiPush!, headers: tenantHeaders(dest.lokiTenant) }))
+      ? component(
+          'loki.write',
+          'default',
+          { external_labels: externalLabels(r) },
+          block('endpoint', { url: dest.lokiPush!, headers: tenantHeaders(dest.lokiTenant) }),
+        )
       : undefined;
   const pyroscopeWrite =
     wantPprof || wantEbpf
-      ? component('pyroscope.write', 'default', { external_labels: externalLabels(r) }, block('endpoint', { url: dest.pyroscope!, headers: tenantHeaders(dest.pyroscopeTenant) }))
+      ? component(
+          'pyroscope.write',
+          'default',
+          { external_labels: externalLabels(r) },
+          block('endpoint', { url: dest.pyroscope!, headers: tenantHeaders(dest.pyroscopeTenant) }),
+        )
       : undefined;
 
   // One node-local pod discovery shared by pod logs and profiles: each collector pod sees only the pods of its node.
@@ -159,7 +169,12 @@ function eventsArgs(r: Resolved, forward: Expr) {
 /** OTLP in on 4317/4318, batched, traces to Tempo and logs to Loki's native OTLP endpoint. */
 function otlpPipeline(dest: Destinations, declare: <T extends Component>(x: T) => T): void {
   const traces = dest.tempoGrpc
-    ? component('otelcol.exporter.otlp', 'tempo', {}, block('client', { endpoint: dest.tempoGrpc, headers: tenantHeaders(dest.tempoTenant) }, block('tls', { insecure: true })))
+    ? component(
+        'otelcol.exporter.otlp',
+        'tempo',
+        {},
+        block('client', { endpoint: dest.tempoGrpc, headers: tenantHeaders(dest.tempoTenant) }, block('tls', { insecure: true })),
+      )
     : dest.tempoHttp
       ? component('otelcol.exporter.otlphttp', 'tempo', {}, block('client', { endpoint: dest.tempoHttp, headers: tenantHeaders(dest.tempoTenant) }))
       : undefined;
@@ -168,7 +183,12 @@ function otlpPipeline(dest: Destinations, declare: <T extends Component>(x: T) =
     : undefined;
   const output = (to: (c: Component<'otelcol.exporter.otlp' | 'otelcol.exporter.otlphttp' | 'otelcol.processor.batch'>) => Expr) =>
     block('output', { traces: traces ? [to(traces)] : undefined, logs: logs ? [to(logs)] : undefined });
-  const batch = component('otelcol.processor.batch', 'default', {}, output((c) => ref(c, 'input')));
+  const batch = component(
+    'otelcol.processor.batch',
+    'default',
+    {},
+    output((c) => ref(c, 'input')),
+  );
   declare(
     component(
       'otelcol.receiver.otlp',

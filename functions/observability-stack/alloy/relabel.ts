@@ -68,7 +68,10 @@ export function profileTargetRules(): Block[] {
   return [
     rule({ source_labels: [`${META}pod_phase`], regex: 'Pending|Succeeded|Failed|Completed', action: 'drop' }),
     ...podIdentity(),
-    firstOf([podAnnotation(PROFILES_SERVICE_NAME_ANNOTATION), podAnnotation(SERVICE_NAME_ANNOTATION), LOG_LABELS.app, LOG_LABELS.container], LOG_LABELS.serviceName),
+    firstOf(
+      [podAnnotation(PROFILES_SERVICE_NAME_ANNOTATION), podAnnotation(SERVICE_NAME_ANNOTATION), LOG_LABELS.app, LOG_LABELS.container],
+      LOG_LABELS.serviceName,
+    ),
   ];
 }
 

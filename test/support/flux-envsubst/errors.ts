@@ -13,7 +13,10 @@ export type FluxErrorReason =
 
 /** A substitution failure; `message` follows the Go error text. */
 export class FluxSubstitutionError extends Error {
-  constructor(message: string, readonly reason: FluxErrorReason) {
+  constructor(
+    message: string,
+    readonly reason: FluxErrorReason,
+  ) {
     super(message);
     this.name = 'FluxSubstitutionError';
   }

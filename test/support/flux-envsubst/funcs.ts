@@ -24,20 +24,34 @@ function evalFunc(node: FuncNode, lookup: Lookup): string {
 function applyFunc(name: string, s: string, args: string[]): string {
   const [a, b] = args;
   switch (name) {
-    case ',': return mapFirst(s, (c) => c.toLowerCase());
-    case ',,': return mapAll(s, (c) => c.toLowerCase());
-    case '^': return mapFirst(s, (c) => c.toUpperCase());
-    case '^^': return mapAll(s, (c) => c.toUpperCase());
-    case '#': return args.length === 0 ? String(encoder.encode(s).length) : trim(s, a, false, false);
-    case '##': return args.length ? trim(s, a, true, false) : s;
-    case '%': return args.length ? trim(s, a, false, true) : s;
-    case '%%': return args.length ? trim(s, a, true, true) : s;
-    case ':': return toSubstr(s, args);
-    case '/#': return args.length === 2 && s.startsWith(a) ? goReplace(s, a, b, 1) : s;
-    case '/%': return args.length === 2 && s.endsWith(a) ? s.slice(0, s.length - a.length) + b : s;
-    case '/': return args.length ? goReplace(s, a, b ?? '', 1) : s;
-    case '//': return args.length ? goReplace(s, a, b ?? '', -1) : s;
-    default: return s === '' && args.length ? args.join('') : s; // toDefault, also for ':?', ':+' ...
+    case ',':
+      return mapFirst(s, (c) => c.toLowerCase());
+    case ',,':
+      return mapAll(s, (c) => c.toLowerCase());
+    case '^':
+      return mapFirst(s, (c) => c.toUpperCase());
+    case '^^':
+      return mapAll(s, (c) => c.toUpperCase());
+    case '#':
+      return args.length === 0 ? String(encoder.encode(s).length) : trim(s, a, false, false);
+    case '##':
+      return args.length ? trim(s, a, true, false) : s;
+    case '%':
+      return args.length ? trim(s, a, false, true) : s;
+    case '%%':
+      return args.length ? trim(s, a, true, true) : s;
+    case ':':
+      return toSubstr(s, args);
+    case '/#':
+      return args.length === 2 && s.startsWith(a) ? goReplace(s, a, b, 1) : s;
+    case '/%':
+      return args.length === 2 && s.endsWith(a) ? s.slice(0, s.length - a.length) + b : s;
+    case '/':
+      return args.length ? goReplace(s, a, b ?? '', 1) : s;
+    case '//':
+      return args.length ? goReplace(s, a, b ?? '', -1) : s;
+    default:
+      return s === '' && args.length ? args.join('') : s; // toDefault, also for ':?', ':+' ...
   }
 }
 
@@ -88,7 +102,8 @@ function toSubstr(s: string, args: string[]): string {
 
 /** ${v#p} ${v##p} ${v%p} ${v%%p} on bytes; suffix forms reverse value and pattern by runes, as Go does. */
 function trim(s: string, pattern: string, longest: boolean, suffix: boolean): string {
-  let b: Uint8Array = encoder.encode(s), pat: Uint8Array = encoder.encode(pattern);
+  let b: Uint8Array = encoder.encode(s),
+    pat: Uint8Array = encoder.encode(pattern);
   if (suffix) [b, pat] = [reverseRunes(b), reverseRunes(pat)];
   let rest = b;
   for (let i = 0; i < b.length; i++) {
@@ -110,5 +125,10 @@ function reverseRunes(b: Uint8Array): Uint8Array {
     runes.push(r);
     p += w;
   }
-  return encoder.encode(runes.reverse().map((r) => String.fromCodePoint(r)).join(''));
+  return encoder.encode(
+    runes
+      .reverse()
+      .map((r) => String.fromCodePoint(r))
+      .join(''),
+  );
 }

@@ -12,7 +12,8 @@ export function globMatch(pattern: Bytes, name: Bytes): boolean | undefined {
       pattern = pattern.subarray(1);
       star = true;
     }
-    let i = 0, inrange = false;
+    let i = 0,
+      inrange = false;
     for (; i < pattern.length; i++) {
       const c = pattern[i];
       if (c === BSLASH) {

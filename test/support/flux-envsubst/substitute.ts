@@ -51,8 +51,7 @@ export interface ApplyOptions extends SubstituteOptions {
 /** Parse like go-yaml v2 (sigs.k8s.io/yaml): YAML 1.1 scalars, but dates and `12:30` stay strings. */
 const YAML_V2: YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions = {
   version: '1.1',
-  customTags: (tags) =>
-    tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+  customTags: (tags) => tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
 };
 
 const VAR_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/; // Go's ^[_[:alpha:]][_[:alpha:][:digit:]]*$ (ASCII classes)
@@ -64,16 +63,12 @@ const VAR_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/; // Go's ^[_[:alpha:]][_[:alpha:][:d
  * sigs.k8s.io/yaml). Returns the input object when Flux would leave it alone.
  */
 export function applyToObject<T extends object>(obj: T, vars: Record<string, string>, opts: ApplyOptions = {}): T {
-  const meta = (obj as { metadata?: { labels?: Record<string, unknown>; annotations?: Record<string, unknown> } })
-    .metadata;
+  const meta = (obj as { metadata?: { labels?: Record<string, unknown>; annotations?: Record<string, unknown> } }).metadata;
   if (meta?.labels?.[FLUX_SUBSTITUTE] === 'disabled' || meta?.annotations?.[FLUX_SUBSTITUTE] === 'disabled') return obj;
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(vars)) {
     if (!VAR_NAME.test(k)) {
-      throw new FluxSubstitutionError(
-        `'${k}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'`,
-        'invalid var name',
-      );
+      throw new FluxSubstitutionError(`'${k}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'`, 'invalid var name');
     }
     clean[k] = v.replaceAll('\n', '');
   }
