@@ -12,7 +12,7 @@ export const quickstartConfig = () => YAML.parse(readFileSync(`${root}examples/q
 export function resourceListText(itemTexts, functionConfig) {
   let out = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
   for (const t of itemTexts) out += entry(t);
-  if (functionConfig) out += 'functionConfig:\n' + indent(YAML.stringify(functionConfig));
+  if (functionConfig) out += `functionConfig:\n${indent(YAML.stringify(functionConfig))}`;
   return out;
 }
 
@@ -185,20 +185,16 @@ export function lokiRulesList(groups) {
 
 function entry(text) {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  return (
-    body
-      .split('\n')
-      .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
-      .join('\n') + '\n'
-  );
+  return `${body
+    .split('\n')
+    .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
+    .join('\n')}\n`;
 }
 
 function indent(text) {
-  return (
-    text
-      .replace(/\n$/, '')
-      .split('\n')
-      .map((l) => (l ? `  ${l}` : l))
-      .join('\n') + '\n'
-  );
+  return `${text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n')}\n`;
 }

@@ -140,7 +140,7 @@ if (want('throughput')) {
   );
   // Every passthrough resource, byte for byte: the input's items up to the config come out unchanged.
   const items = input.slice(input.indexOf('items:\n') + 7, input.lastIndexOf('- apiVersion: observability.krm.dev/'));
-  const intact = out && out.includes(Buffer.from(items));
+  const intact = out?.includes(Buffer.from(items));
   if (!intact) failed = true;
   report(
     'throughput',

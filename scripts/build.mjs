@@ -43,6 +43,29 @@ const onlyEnglishZodLocale = {
   },
 };
 
+/**
+ * `.meta({ description })` documents a config field for the JSON Schema and docs, which
+ * `npm run schema` generates from the sources. zod implements it by cloning the schema and
+ * registering the clone: ~120 clones while the config schema is built at every start (~3 ms), for
+ * metadata a bundle never reads (it makes no JSON Schema). In the bundle, `.meta(data)` returns
+ * the schema itself; parsing and error messages do not change.
+ */
+const zodMetaWithoutClone = {
+  name: 'zod-meta-without-clone',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const clone =
+        /(meta\(\.\.\.args\) \{[^}]*?return core\.globalRegistry\.get\(this\);)\s*const cl = this\.clone\(\);\s*core\.globalRegistry\.add\(cl, args\[0\]\);\s*return cl;/;
+      if (!clone.test(text)) {
+        console.warn('build: zod .meta() has changed shape; it keeps cloning (a slower start, nothing else)');
+        return undefined;
+      }
+      return { contents: text.replace(clone, '$1 return this;'), loader: 'js' };
+    });
+  },
+};
+
 for (const fn of fns) {
   const outfile = join(root, 'dist', `${fn}.cjs`);
   const { outputFiles } = await build({
@@ -56,7 +79,7 @@ for (const fn of fns) {
     // zod compiles a validator per object schema with `new Function` on first use: slower than
     // interpreting it for the one config a run validates, and out of reach of the code cache.
     banner: { js: 'globalThis.__zod_globalConfig??={jitless:true};' },
-    plugins: [onlyEnglishZodLocale],
+    plugins: [onlyEnglishZodLocale, zodMetaWithoutClone],
     // yaml's ES module build (the same sources; what it ships to every platform but node): scope
     // hoisted and tree-shaken, where its CommonJS build runs ~80 module wrappers at every start.
     // It warns with console.warn instead of process.emitWarning and decodes !!binary with atob.

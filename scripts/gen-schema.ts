@@ -62,7 +62,7 @@ const plural = (k: Kind) => `${k.kind.toLowerCase()}s`;
 export async function artifacts(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const k of await loadKinds()) {
-    out[schemaPath(k)] = JSON.stringify(k.jsonSchema, null, 2) + '\n';
+    out[schemaPath(k)] = `${JSON.stringify(k.jsonSchema, null, 2)}\n`;
     out[crdPath(k)] = crdYaml(k);
     const doc = join(ROOT, docPath(k));
     if (existsSync(doc)) {
@@ -153,13 +153,13 @@ export function re2Pattern(pattern: string, at: string, node: Schema): Schema {
   const length = /^\^\(\?=\.\{(\d+),(\d+)\}\$\)/.exec(pattern); // ^(?=.{1,253}$)…: a length check
   if (length) {
     return {
-      pattern: '^' + pattern.slice(length[0].length),
+      pattern: `^${pattern.slice(length[0].length)}`,
       minLength: Math.max(Number(length[1]), node.minLength ?? 0),
       maxLength: Math.min(Number(length[2]), node.maxLength ?? Infinity),
     };
   }
   const nonEmpty = /^\^\(\?=\\d\)/.exec(pattern); // ^(?=\d)(…)?(…)?$: "not empty", the groups start with a digit
-  if (nonEmpty) return { pattern: '^' + pattern.slice(nonEmpty[0].length), minLength: Math.max(1, node.minLength ?? 0) };
+  if (nonEmpty) return { pattern: `^${pattern.slice(nonEmpty[0].length)}`, minLength: Math.max(1, node.minLength ?? 0) };
   if (/\(\?<?[=!]|\\[1-9]/.test(pattern)) throw new Error(`${at}: pattern ${pattern} is not RE2 (lookaround or backreference); extend re2Pattern()`);
   return { pattern };
 }
@@ -200,13 +200,13 @@ function row(node: Schema, field: string, required: boolean): Row {
   const description = (m ? m[1]! : text).trim();
   const prose = m?.[2];
   const hasValue = node.default !== undefined && !(typeof node.default === 'object' && Object.keys(node.default).length === 0);
-  const def = hasValue ? '`' + show(node.default) + '`' : (prose ?? (required ? 'required' : ''));
+  const def = hasValue ? `\`${show(node.default)}\`` : (prose ?? (required ? 'required' : ''));
   return { field, type: typeOf(node), default: def, description };
 }
 
 function typeOf(n: Schema): string {
-  if (n.const !== undefined) return '`' + show(n.const) + '`';
-  if (n.enum) return n.enum.map((e: unknown) => '`' + show(e) + '`').join(' | ');
+  if (n.const !== undefined) return `\`${show(n.const)}\``;
+  if (n.enum) return n.enum.map((e: unknown) => `\`${show(e)}\``).join(' | ');
   if (n.type === 'array') return `list of ${n.items ? typeOf(n.items) : 'any'}`;
   if (n.type === 'object' && !n.properties && n.additionalProperties) {
     const v = n.additionalProperties;

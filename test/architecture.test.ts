@@ -24,7 +24,7 @@ const sources = walk(FUNCTIONS, (f) => f.endsWith('.ts')).sort();
  * The module specifiers of every import and export-from statement, `import type` included
  * (`import x from`, `import { a, b } from` over several lines, `import 'x'`, `export * from`).
  */
-export function specifiers(text: string): string[] {
+function specifiers(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];
   for (const m of code.matchAll(/(?:^|[;\n])\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"\n]+)['"]/g)) out.push(m[1]!);

@@ -28,6 +28,8 @@ const cases: Case[] = [
   ['size number', { pyroscope: { storage: { size: 10 } } }, 'spec.pyroscope.storage.size', /must be a string/],
   ['storageClass empty', { storageClass: '' }, 'spec.storageClass', /./],
   ['flux interval in words', { flux: { interval: '10 minutes' } }, 'spec.flux.interval', /Flux duration/],
+  ['boolean written as a string', { collector: { enabled: 'yes' } }, 'spec.collector.enabled', /must be a boolean, got string "yes": write true or false/],
+  ['label name with a space', { collector: { labels: { 'a b': 'x' } } }, 'spec.collector.labels.a b', /^key "a b" must be a label name/],
   ['flux interval with days', { flux: { interval: '1d' } }, 'spec.flux.interval', /Flux duration/],
   ['flux sourceKind unknown', { flux: { sourceKind: 'GitRepository' } }, 'spec.flux.sourceKind', /one of "OCIRepository", "HelmRepository"/],
   ['flux retries negative', { flux: { remediation: { retries: -1 } } }, 'spec.flux.remediation.retries', /./],
@@ -134,6 +136,17 @@ test('a misspelt kind is named, with the kind it is close to', (t) => {
     message: 'must be one of "ObservabilityConfig"; got "ObservabilityConf": did you mean "ObservabilityConfig"?',
     field: { path: 'kind' },
   });
+});
+
+test('a kind of our API group that is too far for a typo is still named', (t) => {
+  const run = runFn('observability-stack', resourceList([{ ...config(), kind: 'Observability' }, bystander]));
+  t.is(run.code, 1);
+  t.like(run.list.results[0], { field: { path: 'kind', currentValue: 'Observability', proposedValue: 'ObservabilityConfig' } });
+  t.regex(run.list.results[0].message, /item of kind Observability \(observability\): did you mean kind: ObservabilityConfig/);
+  const rules = runFn('observability-stack', resourceList([{ apiVersion: 'observability.krm.dev/v1alpha1', kind: 'LokiRule', metadata: { name: 'r' } }]));
+  t.regex(rules.list.results[0].message, /^no ObservabilityConfig found: give one/, 'a LokiRule is not a misspelt config');
+  const typo = runFn('observability-stack', resourceList([{ apiVersion: 'observability.krm.dev/v1alpha1', kind: 'LokiRules', metadata: { name: 'r' } }]));
+  t.regex(typo.list.results[0].message, /^no ObservabilityConfig found: give one/, 'nor a misspelt LokiRule');
 });
 
 test('two different ObservabilityConfigs and no functionConfig to choose', (t) => {

@@ -151,11 +151,11 @@ withRef('allowances extend the accepted paths', (t) => {
 });
 
 const chartValues = (dir: string) => YAML.parse(readFileSync(mustReference('charts', dir, 'values.yaml'), 'utf8'));
-const has = (values: any, path: string[]): boolean =>
-  path.length === 0 ||
+const has = (values: any, [first, ...rest]: string[]): boolean =>
+  first === undefined ||
   (values !== null &&
     typeof values === 'object' &&
-    (path[0] === '*' ? Object.values(values).some((v) => has(v, path.slice(1))) : path[0] in values && has(values[path[0]], path.slice(1))));
+    (first === '*' ? Object.values(values).some((v) => has(v, rest)) : first in values && has(values[first], rest)));
 
 withRef('VERBATIM_BLOCKS name real chart keys; TEMPLATE_ONLY_KEYS are absent from values.yaml', (t) => {
   // Guards the constants against typos: an entry that matches nothing real would hide nothing
@@ -170,12 +170,12 @@ withRef('VERBATIM_BLOCKS name real chart keys; TEMPLATE_ONLY_KEYS are absent fro
   t.deepEqual(Object.keys(TEMPLATE_ONLY_KEYS).sort(), Object.keys(versions).sort());
   for (const [chart, dirs] of Object.entries(versions)) {
     const all = dirs.map(chartValues);
-    for (const entry of VERBATIM_BLOCKS[chart])
+    for (const entry of VERBATIM_BLOCKS[chart] ?? [])
       t.true(
         all.some((v) => has(v, entry.split('.'))),
         `${chart}: verbatim block ${entry} is in no values.yaml`,
       );
-    for (const entry of TEMPLATE_ONLY_KEYS[chart]) {
+    for (const entry of TEMPLATE_ONLY_KEYS[chart] ?? []) {
       const parts = entry.split('.');
       t.false(has(all[0], parts), `${chart}: ${entry} is in ${dirs[0]} values.yaml, so it is not template-only`);
       t.true(has(all[0], parts.slice(0, -1)), `${chart}: the parent of ${entry} is not a key of ${dirs[0]}`);

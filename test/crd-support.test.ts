@@ -221,10 +221,23 @@ withRef('HTTPRoute CEL rules', (t) => {
     'HTTPRoute/grafana spec.rules[0].filters[0]: filter.urlRewrite must be specified for URLRewrite filter.type',
   ]);
   const prefix = { type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } };
-  t.deepEqual(celChecks(set(httpRoute, (o) => (o.spec.rules[0].filters = [prefix]))), []);
-  t.deepEqual(celChecks(set(httpRoute, (o) => ((o.spec.rules[0].filters = [prefix]), (o.spec.rules[0].matches = matches(1))))), [
-    'HTTPRoute/grafana spec.rules[0]: When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
-  ]);
+  t.deepEqual(
+    celChecks(
+      set(httpRoute, (o) => {
+        o.spec.rules[0].filters = [prefix];
+      }),
+    ),
+    [],
+  );
+  t.deepEqual(
+    celChecks(
+      set(httpRoute, (o) => {
+        o.spec.rules[0].filters = [prefix];
+        o.spec.rules[0].matches = matches(1);
+      }),
+    ),
+    ['HTTPRoute/grafana spec.rules[0]: When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified'],
+  );
 });
 
 test('closeObjects closes only nodes with properties and no additionalProperties', (t) => {

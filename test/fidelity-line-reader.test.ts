@@ -10,6 +10,7 @@ import { identityOfData } from '../functions/krm/identity.ts';
 import { Item } from '../functions/krm/item.ts';
 import { readResourceList, writeResourceList } from '../functions/krm/resource-list.ts';
 import { transform } from '../functions/observability-stack/transform.ts';
+import { asSequenceEntry } from '../functions/krm/yaml.ts';
 import { packageList, resource } from '../bench/generate.mjs';
 import { config, runFn } from './support/fn.ts';
 
@@ -17,13 +18,8 @@ const GEN = 'observability.krm.dev/generated-by';
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
 
 /** Items as kpt writes them: block sequence entries at column 0. */
-const entry = (text: string) =>
-  text
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
-    .join('\n') + '\n';
-const list = (texts: string[], fcText?: string) => HEADER + texts.map(entry).join('') + (fcText ? 'functionConfig:\n' + fcText.replace(/^(?=.)/gm, '  ') : '');
+const entry = asSequenceEntry;
+const list = (texts: string[], fcText?: string) => HEADER + texts.map(entry).join('') + (fcText ? `functionConfig:\n${fcText.replace(/^(?=.)/gm, '  ')}` : '');
 
 /** Hand-written resources full of what line scanners and YAML tools get wrong. */
 const TRICKY: string[] = [
@@ -305,8 +301,12 @@ test('random resources: the text reading agrees with the parser on every identit
       const doc = new YAML.Document(o);
       let n = 0;
       YAML.visit(doc, {
-        Map: (_, m) => void (m.items.length < 3 && ++n % 5 < s.flow && (m.flow = true)),
-        Scalar: (key, v) => void (key === 'value' && ++n % 7 < s.comments && (v.comment = ' note: # x')),
+        Map: (_, m) => {
+          if (m.items.length < 3 && ++n % 5 < s.flow) m.flow = true;
+        },
+        Scalar: (key, v) => {
+          if (key === 'value' && ++n % 7 < s.comments) v.comment = ' note: # x';
+        },
       });
       const text = doc.toString({ indentSeq: s.indentSeq, singleQuote: s.singleQuote, lineWidth: 40 });
       const raw = entry(text);

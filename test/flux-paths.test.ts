@@ -3,14 +3,15 @@
 // generated, and the package is laid out so that no HelmRelease is applied by two Kustomizations.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { LOCAL_CONFIG, ORCHESTRATOR_ANNOTATIONS, PATH } from '../functions/krm/annotations.ts';
 import { Item } from '../functions/krm/item.ts';
 import { transform } from '../functions/observability-stack/transform.ts';
 import { config } from './support/fn.ts';
+import { writeFluxKustomization } from './support/flux-kustomize.ts';
 import { generateFor } from './support/transform.ts';
 
 const FIELD = 'spec.flux.kustomization.path';
@@ -91,8 +92,6 @@ test("flat + enabled: the user's own package-root kustomization.yaml wins; a war
 // ---- who applies each object, the way Flux builds a repository ------------------------------------
 
 const hasKubectl = spawnSync('kubectl', ['version', '--client']).status === 0;
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const hasKustomization = (d: string) => KUSTOMIZATION_FILES.some((k) => existsSync(join(d, k)));
 
 /** Writes the generated objects (and the config) into `dir` as kpt would: one file per path. */
 function writePackage(dir: string, spec: object) {
@@ -115,32 +114,10 @@ function t_assertNoErrors(results: { severity: string; message: string }[]) {
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
 }
 
-/** kustomize-controller's generated kustomization.yaml: every .yaml/.yml file, sub-kustomizations as directories. */
-function fluxResources(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d).sort()) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) {
-        if (hasKustomization(p)) out.push(`./${relative(dir, p)}`);
-        else walk(p);
-      } else if (/\.ya?ml$/.test(e)) out.push(`./${relative(dir, p)}`);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /** The objects Flux applies for a Kustomization whose spec.path is `path` (relative to the repository). */
 function fluxBuild(repo: string, path: string): any[] {
   const dir = join(repo, path);
-  const generated = !hasKustomization(dir);
-  if (generated) {
-    writeFileSync(
-      join(dir, 'kustomization.yaml'),
-      YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: fluxResources(dir) }),
-    );
-  }
+  const generated = writeFluxKustomization(dir);
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   if (generated) rmSync(join(dir, 'kustomization.yaml')); // Flux generates it in a scratch copy
   if (r.status !== 0) throw new Error(`kubectl kustomize ${path}: ${r.stderr}`);

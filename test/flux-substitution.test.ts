@@ -214,7 +214,7 @@ test('applyToObject substitutes keys and values of the serialized object, then r
   t.deepEqual(out.data, { k: 'v-x', literal: '${x}', port: 8080 }); // the number changes type (§2.1)
   const quoted = { ...cm(), data: { port: '${quote}${PORT}${quote}' } }; // the documented workaround
   t.is(applyToObject(quoted, { quote: '"', PORT: '8080' }).data.port, '8080');
-  t.is(applyToObject(cm(), { VALUE: 'multi\nline', PORT: '1' }).data['k'], 'v-multiline'); // newlines stripped
+  t.is(applyToObject(cm(), { VALUE: 'multi\nline', PORT: '1' }).data.k, 'v-multiline'); // newlines stripped
   const date = applyToObject({ kind: 'X', metadata: { name: 'n' }, from: '${D}' }, { D: '2024-04-01' });
   t.is(date.from, '2024-04-01'); // go-yaml v2 keeps dates as strings
 });

@@ -1,7 +1,6 @@
 // What the pinned Loki chart renders from our values (Helm v4, as helm-controller would): its mixin
 // dashboards as sidecar ConfigMaps or grafana-operator GrafanaDashboards, and its alerts and
 // recording rules as PrometheusRules, all valid against the CRDs and parsed as PromQL.
-import test from 'ava';
 import { celChecks, validateNames, validateObject } from './support/crd.ts';
 import { HELM_TOOL, releaseOf, renderRelease } from './support/helm.ts';
 import { testWith } from './support/needs.ts';

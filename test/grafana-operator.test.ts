@@ -108,13 +108,24 @@ test('the bundle: a missing instanceSelector exits 1 with one error result namin
   t.false(/\bat .+\.(ts|cjs):\d+/.test(run.stderr + run.stdout), 'no stack trace');
 });
 
-test('every datasource UID a correlation or dashboard refers to is in the output (both formats)', (t) => {
-  for (const spec of [{ grafana: { dashboards: { enabled: true } } }, { grafana: { ...OPERATOR.grafana, dashboards: { enabled: true } } }]) {
+test('every datasource UID a correlation, dashboard or alert refers to is in the output (both formats, any systems, any UIDs)', (t) => {
+  const UIDS = { loki: 'my-loki', tempo: 'my-tempo', pyroscope: 'my-pyroscope', prometheus: 'kps' };
+  const full = [{ grafana: { dashboards: { enabled: true } } }, { grafana: { ...OPERATOR.grafana, dashboards: { enabled: true } } }];
+  const variants = full.flatMap((g) => [
+    { ...g, monitoring: { alerts: true } },
+    { grafana: { ...g.grafana, datasources: { ...(g.grafana as any).datasources, uids: UIDS } } },
+    ...(['loki', 'tempo', 'pyroscope'] as const).map((off) => ({ ...g, [off]: { enabled: false } })),
+  ]);
+  for (const spec of [...full, ...variants]) {
     const out = generateFor(spec);
+    const prometheusUid = (spec.grafana as any).datasources?.uids?.prometheus ?? 'prometheus';
     const emitted = new Set<string>();
     const refs = new Set<string>();
     const walk = (v: unknown): void => {
-      if (Array.isArray(v)) return v.forEach(walk);
+      if (Array.isArray(v)) {
+        for (const x of v) walk(x);
+        return;
+      }
       if (!v || typeof v !== 'object') return;
       for (const [k, x] of Object.entries(v)) {
         if (k === 'datasourceUid' && typeof x === 'string') refs.add(x);
@@ -133,10 +144,11 @@ test('every datasource UID a correlation or dashboard refers to is in the output
         }
       } else if (o.kind === 'GrafanaDashboard') walk(JSON.parse(o.spec.json));
       else if (o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard) walk(JSON.parse(Object.values<string>(o.data)[0]!));
+      else if (o.kind === 'PrometheusRule') walk(o.spec);
     }
-    t.true(refs.size >= 4, [...refs].join());
+    if (full.includes(spec)) t.true(refs.size >= 4, [...refs].join());
     // The Prometheus datasource is the user's own (kube-prometheus-stack's uid: prometheus); every other one is ours.
-    for (const uid of refs) if (uid !== 'prometheus') t.true(emitted.has(uid), `${uid} is referred to but not emitted`);
+    for (const uid of refs) if (uid !== prometheusUid) t.true(emitted.has(uid), `${uid} is referred to but not emitted (${JSON.stringify(spec)})`);
   }
 });
 

@@ -176,17 +176,23 @@ testWith(NEEDS, 'random valid configs render with Helm v4 and carry the config',
 const BREAKAGES: [string, (o: any) => void, RegExp][] = [
   [
     'sidecar folder off the ruler directory',
-    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'loki' && (o.spec.values.sidecar.rules.folder = '/rules/other'),
+    (o) => {
+      if (o.kind === 'HelmRelease' && o.metadata.name === 'loki') o.spec.values.sidecar.rules.folder = '/rules/other';
+    },
     /FOLDER is "\/rules\/other", config asks "\/rules\/fake"/,
   ],
   [
     'an unknown Loki key',
-    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'loki' && (o.spec.values.loki.structuredConfig = { limits_config: { retention_periods: '1d' } }),
+    (o) => {
+      if (o.kind === 'HelmRelease' && o.metadata.name === 'loki') o.spec.values.loki.structuredConfig = { limits_config: { retention_periods: '1d' } };
+    },
     /does not accept config key limits_config\.retention_periods/,
   ],
   [
     'Tempo retention lost',
-    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'tempo' && (o.spec.values.tempo.retention = '1h'),
+    (o) => {
+      if (o.kind === 'HelmRelease' && o.metadata.name === 'tempo') o.spec.values.tempo.retention = '1h';
+    },
     /block_retention \(s\) is 3600, config asks 86400/,
   ],
   [
@@ -196,7 +202,9 @@ const BREAKAGES: [string, (o: any) => void, RegExp][] = [
   ],
   [
     'an unknown Pyroscope key',
-    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && (o.spec.values.pyroscope.structuredConfig.storage.s3.bucket = 'x'),
+    (o) => {
+      if (o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope') o.spec.values.pyroscope.structuredConfig.storage.s3.bucket = 'x';
+    },
     /pyroscope 2\.2\.1 does not accept config key storage\.s3\.bucket$/,
   ],
   [
@@ -206,19 +214,24 @@ const BREAKAGES: [string, (o: any) => void, RegExp][] = [
   ],
   [
     'a volume size lost',
-    (o) => o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope' && (o.spec.values.pyroscope.persistence.size = '1Gi'),
+    (o) => {
+      if (o.kind === 'HelmRelease' && o.metadata.name === 'pyroscope') o.spec.values.pyroscope.persistence.size = '1Gi';
+    },
     /pyroscope claim data is 1Gi, config asks 10Gi/,
   ],
   [
     'the route on a wrong port',
-    (o) => o.kind === 'HTTPRoute' && (o.spec.rules[0].backendRefs[0].port = 4041),
+    (o) => {
+      if (o.kind === 'HTTPRoute') o.spec.rules[0].backendRefs[0].port = 4041;
+    },
     /HTTPRoute pyroscope: Service pyroscope has no port 4041/,
   ],
   [
     'a datasource on a missing Service',
-    (o) =>
-      o.kind === 'ConfigMap' &&
-      (o.data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace('http://tempo.', 'http://tempo-query.')]))),
+    (o) => {
+      if (o.kind === 'ConfigMap')
+        o.data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace('http://tempo.', 'http://tempo-query.')]));
+    },
     /Grafana datasource Tempo .*no Service tempo-query in namespace observability/,
   ],
 ];

@@ -8,7 +8,7 @@ const noCrash = (t: any, stderr: string) => {
 
 test('a 100 MB ResourceList is refused before it is held in memory', (t) => {
   const line = `- {apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {k: "${'x'.repeat(1000)}"}}\n`;
-  const text = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n' + line.repeat(Math.ceil((100 * 1024 * 1024) / line.length));
+  const text = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${line.repeat(Math.ceil((100 * 1024 * 1024) / line.length))}`;
   const run = runFn('observability-stack', text);
   t.is(run.code, 1);
   t.regex(run.stderr, /over the limit of \d+ bytes.*KRM_MAX_INPUT_BYTES/);

@@ -52,7 +52,7 @@ test('decodes Go escapes in matcher values', (t) => {
 });
 
 for (const { q, at, msg } of BROKEN) {
-  test(`rejects at the right place: ${JSON.stringify(q.length > 60 ? q.slice(0, 60) + '…' : q)}`, (t) => {
+  test(`rejects at the right place: ${JSON.stringify(q.length > 60 ? `${q.slice(0, 60)}…` : q)}`, (t) => {
     for (const r of [checkLogQL(q), checkLogQL(q, { recognizer: false })]) {
       if (r.ok) return t.fail('query was accepted');
       const offset = at(q);

@@ -9,6 +9,7 @@ import { basename, join, relative } from 'node:path';
 import YAML from 'yaml';
 import { FLUX_SUBSTITUTE } from '../functions/krm/annotations.ts';
 import { FluxSubstitutionError, applyToObject, findReferences } from './support/flux-envsubst/substitute.ts';
+import { writeFluxKustomization } from './support/flux-kustomize.ts';
 import { KIND } from '../functions/observability-stack/schema.ts';
 import {
   CI,
@@ -158,7 +159,8 @@ pipelineTest('flux: a config with pyroscope.${SECRET_DOMAIN} gets only that vari
   const route = after['observability/pyroscope/httproute.yaml']?.[0];
   t.deepEqual(route?.spec.hostnames, ['pyroscope.example.org']);
   let changed = 0;
-  for (const [p, objects] of Object.entries(after)) objects.forEach((o, i) => (changed += Number(JSON.stringify(o) !== JSON.stringify(r.files[p]![i]))));
+  for (const [p, objects] of Object.entries(after))
+    for (const [i, o] of objects.entries()) changed += Number(JSON.stringify(o) !== JSON.stringify(r.files[p]![i]));
   t.is(changed, 1, 'only the HTTPRoute changes');
 
   // Strict mode: the reported set is enough, one less fails the whole Flux Kustomization.
@@ -208,33 +210,9 @@ pipelineTest(
 
 // ---- every example, as Flux would build and substitute it --------------------------------------
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const hasKustomization = (d: string) => KUSTOMIZATION_FILES.some((k) => existsSync(join(d, k)));
-
-/** kustomize-controller's generated kustomization.yaml (fluxcd/pkg kustomize_generator.go): every .yaml/.yml, sub-kustomizations as directories. */
-function fluxResources(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d).sort()) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) {
-        if (hasKustomization(p)) out.push(`./${relative(dir, p)}`);
-        else walk(p);
-      } else if (/\.ya?ml$/.test(e)) out.push(`./${relative(dir, p)}`);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /** `kustomize build` of a Flux Kustomization's path, as kustomize-controller runs it. */
 function fluxBuild(dir: string) {
-  if (!hasKustomization(dir)) {
-    writeFileSync(
-      join(dir, 'kustomization.yaml'),
-      YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: fluxResources(dir) }),
-    );
-  }
+  writeFluxKustomization(dir);
   // No --enable-alpha-plugins: Flux builds with builtin plugins only.
   return run('kubectl', ['kustomize', dir]);
 }

@@ -99,7 +99,14 @@ const configText = () => readFileSync(join(QUICKSTART, 'config.yaml'), 'utf8');
 
 /** The runners `kpt fn eval` offers for our function. */
 const runners: { name: string; tools: ('kpt' | 'podman')[]; args: () => string[] }[] = [
-  { name: '--image', tools: ['kpt', 'podman'], args: () => (ensureImages([FN]), ['--image', imageRef(FN), '--image-pull-policy', 'never']) },
+  {
+    name: '--image',
+    tools: ['kpt', 'podman'],
+    args: () => {
+      ensureImages([FN]);
+      return ['--image', imageRef(FN), '--image-pull-policy', 'never'];
+    },
+  },
   { name: '--exec', tools: ['kpt'], args: () => ['--exec', bundle(FN)] },
 ];
 

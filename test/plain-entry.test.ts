@@ -144,7 +144,7 @@ function generate(): string {
       '[a, b]',
       '&x v',
       '*x',
-      '|\n' + ' '.repeat(d + 2) + 'text\n\n' + ' '.repeat(d + 2) + '# more',
+      `|\n${' '.repeat(d + 2)}text\n\n${' '.repeat(d + 2)}# more`,
       'web\u00a0',
       '12',
     ][r(17)];
@@ -153,12 +153,12 @@ function generate(): string {
     const seq = r(3) === 0;
     for (let i = 0, n = 1 + r(3); i < n; i++) {
       const k = ['a', 'b', 'c', 'name', 'true', 'k-1', 'a', '__proto__', 'x.y'][r(9)];
-      if (seq) s += depth < 3 && r(2) ? `${ind(d)}- ${k}: ${val(d)}\n` + node(d + 2, depth + 1) : `${ind(d)}- ${val(d)}\n`;
-      else s += depth < 3 && r(2) ? `${ind(d)}${k}:\n` + node(d + [0, 1, 2, 4][r(4)]!, depth + 1) : `${ind(d)}${k}: ${val(d)}\n`;
+      if (seq) s += depth < 3 && r(2) ? `${ind(d)}- ${k}: ${val(d)}\n${node(d + 2, depth + 1)}` : `${ind(d)}- ${val(d)}\n`;
+      else s += depth < 3 && r(2) ? `${ind(d)}${k}:\n${node(d + [0, 1, 2, 4][r(4)]!, depth + 1)}` : `${ind(d)}${k}: ${val(d)}\n`;
     }
     return s;
   };
-  return '- ' + node(2, 0).slice(2);
+  return `- ${node(2, 0).slice(2)}`;
 }
 
 test('what readPlainEntry accepts equals yaml’s reading; it accepts a real share of plain input', (t) => {
@@ -259,8 +259,12 @@ test('random entries with Unicode, comments and flow: what it reads is yaml’s 
       const doc = new YAML.Document([o]);
       let n = 0;
       YAML.visit(doc, {
-        Map: (_, m) => void (++n % 4 < s.flow && (m.flow = true)),
-        Seq: (_, q) => void (++n % 4 < s.flow && (q.flow = true)),
+        Map: (_, m) => {
+          if (++n % 4 < s.flow) m.flow = true;
+        },
+        Seq: (_, q) => {
+          if (++n % 4 < s.flow) q.flow = true;
+        },
         Scalar: (k, v) => {
           if (k === 'value' && ++n % 5 < s.comments) v.comment = ' c # d';
           if (s.literal && typeof v.value === 'string' && v.value.includes('\n')) v.type = 'BLOCK_LITERAL';

@@ -7,6 +7,7 @@ import { Item } from '../functions/krm/item.ts';
 import { ItemError, readResourceList, writeResourceList, type ReadMode } from '../functions/krm/resource-list.ts';
 import { readDocument } from '../functions/krm/document-reader.ts';
 import { differenceBetween } from '../functions/krm/verify.ts';
+import { asSequenceEntry } from '../functions/krm/yaml.ts';
 import { transform } from '../functions/observability-stack/transform.ts';
 import { lokiRulesList, packageList, quickstartList } from '../bench/generate.mjs';
 import { ROOT, config, runFn } from './support/fn.ts';
@@ -17,12 +18,8 @@ const ENVS: Record<string, string>[] = [{}, { KRM_FAST_PATH: '0' }, { KRM_FAST_P
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
 const GEN = 'observability.krm.dev/generated-by';
 const NBSP = '\u00a0';
-const entry = (text: string) =>
-  text
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
-    .join('\n') + '\n';
+/** Items as kpt writes them: block sequence entries at column 0. */
+const entry = asSequenceEntry;
 const cfgEntry = () => entry(YAML.stringify(config()));
 
 test('a value ending in NBSP or other Unicode space is the user’s, not ours: kept on every path', (t) => {

@@ -50,7 +50,7 @@ function blocks(text: string): Block[] {
     out.push({
       name: m[1]!,
       lang: m[3]!,
-      body: m[4]! + '\n',
+      body: `${m[4]!}\n`,
       file: attrs.file,
       exit: Number(attrs.exit ?? 0),
       requires: attrs.requires,
@@ -96,7 +96,7 @@ function runGroup(t: import('ava').ExecutionContext, group: Block[], env: NodeJS
   for (const b of group) {
     if (b.file) {
       const target = resolve(dir, b.file);
-      t.true(target.startsWith(dir + '/'), `file=${b.file} stays inside the copy`);
+      t.true(target.startsWith(`${dir}/`), `file=${b.file} stays inside the copy`);
       mkdirSync(resolve(target, '..'), { recursive: true });
       writeFileSync(target, b.body);
     } else if (b.output) {

@@ -66,7 +66,7 @@ test('a bump Renovate writes is found again (its autoreplace check)', (t) => {
   for (const m of extract(text)) {
     const value = m.groups!.currentValue!;
     const start = m.index! + m[0].lastIndexOf(value);
-    const bumped = text.slice(0, start) + '99.0.0' + text.slice(start + value.length);
+    const bumped = `${text.slice(0, start)}99.0.0${text.slice(start + value.length)}`;
     const again = extract(bumped).map((x) => x.groups!.currentValue);
     t.true(again.includes('99.0.0'), m.groups!.depName);
     t.false(again.includes(value) && constants.filter(([, v]) => v === value).length === 1, `${value} still found`);

@@ -1,6 +1,7 @@
 import test from 'ava';
 import YAML from 'yaml';
-import { validateGroups, checkGoTemplate, type Finding } from '../functions/loki-rules/rules.ts';
+import { checkGoTemplate } from '../functions/loki-rules/go-template.ts';
+import { validateGroups, type Finding } from '../functions/loki-rules/rules.ts';
 
 const BASE = 'spec.groups';
 const run = (groups: unknown) => validateGroups(groups, BASE);
@@ -71,7 +72,7 @@ test('group name is required, non-empty and unique', (t) => {
     errors(dup).map((f) => f.path),
     [`${BASE}.2.name`],
   );
-  t.is(errors(dup)[0].message, `duplicate rule group name "a" (already used by ${BASE}.0)`);
+  t.is(errors(dup)[0]?.message, `duplicate rule group name "a" (already used by ${BASE}.0)`);
 });
 
 test('group interval and limit', (t) => {

@@ -175,6 +175,12 @@ const warningCases: Case[] = [
   ],
   ['kafka on the single binary', { objectStorage: s3, tempo: { kafka: { address: 'k:9092' } } }, 'spec.tempo.kafka', /ignored/],
   [
+    'maxBlockDuration on Tempo 3 (Kafka: no ingesters)',
+    { objectStorage: s3, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka: { address: 'k:9092' }, maxBlockDuration: '10m' } },
+    'spec.tempo.maxBlockDuration',
+    /ignored: tempo-distributed 3\.3\.0 runs Tempo 3, which has no ingesters/,
+  ],
+  [
     'schema migration together with the mode switch',
     { objectStorage: s3, loki: { mode: 'SimpleScalable', schemaMigrationDate: '2031-01-01' } },
     'spec.loki.schemaMigrationDate',
@@ -188,6 +194,18 @@ const warningCases: Case[] = [
   ],
   ['two compactors', { objectStorage: s3, loki: { mode: 'Distributed', replicas: { compactor: 2 } } }, 'spec.loki.replicas.compactor', /only one compactor/],
 ];
+
+test('maxBlockDuration: no warning at its default on Tempo 3, none when set on Tempo 2', (t) => {
+  const kafka3 = { objectStorage: s3, tempo: { mode: 'Distributed', chart: { version: '3.3.0' }, kafka: { address: 'k:9092' } } };
+  const tempo2 = { objectStorage: s3, tempo: { mode: 'Distributed', maxBlockDuration: '10m' } };
+  for (const spec of [kafka3, tempo2]) {
+    t.deepEqual(
+      generateFor(spec).results.filter((r) => r.field?.path === 'spec.tempo.maxBlockDuration'),
+      [],
+      JSON.stringify(spec),
+    );
+  }
+});
 
 for (const [title, spec, field, message] of warningCases) {
   test(`warned: ${title}`, (t) => {

@@ -354,7 +354,7 @@ test('no credential value anywhere in the output: only Secret references and ${V
     const credentialKey =
       /^(accessKeyId|secretAccessKey|access_key_id|secret_access_key|access_key|secret_key|accountKey|account_key|accountName|account_name|storage_account_name|storage_account_key|service_account)$/;
     const walk = (v: unknown, path: string) => {
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}.${i}`));
+      if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${path}.${i}`);
       else if (v && typeof v === 'object')
         for (const [k, x] of Object.entries(v)) {
           if (credentialKey.test(k)) t.regex(String(x), /^\$?\$\{[A-Z_]+\}$/, `${os.type}: ${path}.${k}`);

@@ -47,6 +47,23 @@ test('as kpt runs it: one summary line on stderr, every result in the ResourceLi
   t.regex(warn.stderr, /^observability-stack: 1 warning \(see the results/);
 });
 
+test('no yaml library warnings on stderr: a user item with a collection as a mapping key, on every read path', (t) => {
+  // yaml warns "Keys with collection values will be stringified ..." through process.emitWarning.
+  const item = '- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: odd\n  data:\n    ? [a, b]\n    : c\n';
+  const cfg = warnOnly();
+  const text = YAML.stringify(resourceList([cfg], cfg), { indentSeq: false, aliasDuplicateObjects: false }).replace('items:\n', `items:\n${item}`);
+  for (const fn of [FN, 'loki-rules']) {
+    for (const fast of ['1', '0', 'verify']) {
+      const r = runFn(fn, text, [], { KRM_FAST_PATH: fast });
+      t.notRegex(r.stderr, /Warning|stringified/, `${fn}, KRM_FAST_PATH=${fast}: ${r.stderr}`);
+      t.true(
+        r.list?.items.some((i: any) => i.metadata?.name === 'odd'),
+        `${fn}, KRM_FAST_PATH=${fast}: the item passes through`,
+      );
+    }
+  }
+});
+
 test('as kustomize runs a container (STRUCTURED_RESULTS in the environment): one full line per result', (t) => {
   const cfg = bad();
   const r = runFn(FN, resourceList([cfg], cfg), [], { STRUCTURED_RESULTS: 'true', LOG_TO_STDERR: 'true' });

@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { Item } from '../functions/krm/item.ts';
-import { CHART_KEYS } from '../functions/observability-stack/chart-keys.generated.ts';
-import { FREE_FORM_KEYS, TEMPLATE_ONLY_KEYS, VERBATIM_BLOCKS } from '../functions/observability-stack/chart-keys.ts';
+import { FREE_FORM_KEYS, TEMPLATE_ONLY_KEYS, VERBATIM_BLOCKS, chartKeys } from '../functions/observability-stack/chart-keys.ts';
 import { transform } from '../functions/observability-stack/transform.ts';
 import { CHART_SOURCES } from '../functions/versions.ts';
 import { OUTPUT, ROOT, chartKeysSource, referenceNeeds } from '../scripts/gen-chart-keys.ts';
@@ -31,7 +30,8 @@ test("a key the chart does not have: a warning with its path and a did-you-mean 
   t.is(w!.severity, 'warning');
   t.is(w!.field?.path, 'spec.loki.values.singleBinary.replica');
   t.is(w!.field?.proposedValue, 'replicas');
-  t.regex(w!.message, /^spec\.loki\.values\.singleBinary\.replica: chart loki 18\.11\.0 has no such value; did you mean "replicas"\?/);
+  // kpt prints `<field>: <message>`: the path is in the field, said once.
+  t.regex(w!.message, /^chart loki 18\.11\.0 has no such value; did you mean "replicas"\?/);
   t.like(w!.resourceRef, { kind: 'ObservabilityConfig', name: 'observability' });
 });
 
@@ -179,9 +179,8 @@ test('another chart version, which has no index: the unknown-key check is skippe
 });
 
 test('the index covers every pinned chart the stack deploys, with subchart keys, compactly', (t) => {
-  for (const chart of ['loki', 'tempo', 'tempo-distributed', 'pyroscope', 'alloy'] as const)
-    t.truthy(CHART_KEYS[`${chart}-${CHART_SOURCES[chart].version}`], chart);
-  const loki = CHART_KEYS[`loki-${CHART_SOURCES.loki.version}`] as any;
+  for (const chart of ['loki', 'tempo', 'tempo-distributed', 'pyroscope', 'alloy'] as const) t.truthy(chartKeys(chart, CHART_SOURCES[chart].version), chart);
+  const loki = chartKeys('loki', CHART_SOURCES.loki.version) as any;
   t.is(typeof loki.minio.rootUser, 'number');
   t.is(typeof loki.rollout_operator, 'object');
   t.true(Array.isArray(loki.minio.buckets));

@@ -20,6 +20,8 @@ interface Case {
 const SUITE = ['yaml-suite', 'cases.json'];
 const cases = (): Case[] => JSON.parse(readFileSync(reference(...SUITE)!, 'utf8')).cases;
 const MODES: ReadMode[] = ['entries', 'parser', 'verify'];
+/** yaml as the oracle: duplicate keys allowed, its warnings (collection keys) not printed. */
+const READ = { uniqueKeys: false, logLevel: 'error' } as const;
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
 const BEFORE = `# the package's first file
 - apiVersion: v1
@@ -37,18 +39,18 @@ const AFTER = `- apiVersion: v1
     k: 'v'
 `;
 const indent = (text: string, n: number) =>
-  text
+  `${text
     .replace(/\n$/, '')
     .split('\n')
     .map((l) => (l === '' ? '' : ' '.repeat(n) + l))
-    .join('\n') + '\n';
+    .join('\n')}\n`;
 const meta = (id: string, how: string) =>
   `  metadata:\n    name: suite-${id.toLowerCase()}\n    annotations:\n      internal.config.kubernetes.io/path: 'suite/${id}-${how}.yaml'\n      internal.config.kubernetes.io/index: '0'\n`;
 
 /** The ResourceLists one case makes, each with the file its item is named by. */
 function embeddings(c: Case): { how: string; text: string }[] {
   const out: { how: string; text: string }[] = [];
-  const item = (how: string, body: string) => ({ how, text: HEADER + BEFORE + `- apiVersion: v1\n  kind: ConfigMap\n${meta(c.id, how)}${body}` + AFTER });
+  const item = (how: string, body: string) => ({ how, text: `${HEADER + BEFORE}- apiVersion: v1\n  kind: ConfigMap\n${meta(c.id, how)}${body}${AFTER}` });
   out.push(item('data', `  data:\n${indent(c.yaml, 4)}`));
   out.push(item('keys', indent(c.yaml, 2)));
   // The case's keys first, its first line on the dash line (`- ` + line).
@@ -58,7 +60,7 @@ function embeddings(c: Case): { how: string; text: string }[] {
     for (const [n, src] of oneLineScalars(c.yaml).entries()) {
       const f = `suite/${c.id}-scalar${n}.yaml`;
       const body = `  metadata:\n    name: ${src}\n    labels:\n      k: ${src}\n    annotations:\n      a: ${src}\n      internal.config.kubernetes.io/path: '${f}'\n`;
-      out.push({ how: `scalar${n}`, text: HEADER + BEFORE + `- apiVersion: v1\n  kind: ConfigMap\n${body}` + AFTER });
+      out.push({ how: `scalar${n}`, text: `${HEADER + BEFORE}- apiVersion: v1\n  kind: ConfigMap\n${body}${AFTER}` });
     }
   }
   return out;
@@ -66,7 +68,7 @@ function embeddings(c: Case): { how: string; text: string }[] {
 
 /** The source text of the case's one-line scalars (quoted, escaped, plain with odd characters). */
 function oneLineScalars(text: string): string[] {
-  const doc = YAML.parseDocument(text, { uniqueKeys: false });
+  const doc = YAML.parseDocument(text, READ);
   const out = new Set<string>();
   if (doc.errors.length) return [];
   YAML.visit(doc, {
@@ -101,7 +103,7 @@ testWith({ reference: [SUITE.join('/')] }, 'every suite case embedded in an item
   for (const c of all) {
     for (const { how, text } of embeddings(c)) {
       lists++;
-      const oracle = YAML.parseDocument(text, { uniqueKeys: false });
+      const oracle = YAML.parseDocument(text, READ);
       const outcomes = MODES.map((m) => [m, read(text, m)] as const);
       const say = (m: string, why: string) => problems.push(`${c.id} as ${how}, ${m}: ${why}`);
       if (oracle.errors.length) {
@@ -122,7 +124,7 @@ testWith({ reference: [SUITE.join('/')] }, 'every suite case embedded in an item
         }
         if (JSON.stringify(o.items) !== JSON.stringify(want)) say(m, 'items differ from yaml');
         if (JSON.stringify(o.identity) !== JSON.stringify(want.map(identityOfData))) say(m, `identity differs: ${JSON.stringify(o.identity)}`);
-        if (JSON.stringify(YAML.parse(o.written, { uniqueKeys: false }).items) !== JSON.stringify(want)) say(m, 'written back, it reads differently');
+        if (JSON.stringify(YAML.parse(o.written, READ).items) !== JSON.stringify(want)) say(m, 'written back, it reads differently');
         if (m === 'entries' && !(o.written.startsWith(HEADER + BEFORE) && o.written.endsWith(AFTER))) say(m, 'a neighbour lost its bytes');
       }
     }
@@ -133,20 +135,20 @@ testWith({ reference: [SUITE.join('/')] }, 'every suite case embedded in an item
 
 testWith({ reference: [SUITE.join('/')] }, 'the bundle gives every suite verdict on every path (KRM_FAST_PATH unset, 0, verify)', (t) => {
   const all = cases();
-  const valid = all.filter((c) => !c.error).flatMap((c) => embeddings(c).filter((e) => !YAML.parseDocument(e.text, { uniqueKeys: false }).errors.length));
+  const valid = all.filter((c) => !c.error).flatMap((c) => embeddings(c).filter((e) => !YAML.parseDocument(e.text, READ).errors.length));
   // Every valid embedding in one list: read, passed through, written back the same.
   const big = HEADER + valid.map((e) => e.text.slice(HEADER.length)).join('');
-  const want = YAML.parse(big, { uniqueKeys: false }).items;
+  const want = YAML.parse(big, READ).items;
   const broken = all
     .filter((c) => c.error)
     .filter((_, i) => i % 8 === 0)
     .map((c) => embeddings(c)[0]!)
-    .filter((e) => YAML.parseDocument(e.text, { uniqueKeys: false }).errors.length);
+    .filter((e) => YAML.parseDocument(e.text, READ).errors.length);
   t.true(broken.length >= 10);
   for (const env of [{}, { KRM_FAST_PATH: '0' }, { KRM_FAST_PATH: 'verify' }] as Record<string, string>[]) {
     const run = runFn('loki-rules', big, [], env);
     t.is(run.code, 0, `${JSON.stringify(env)}: ${run.stderr.slice(0, 300)}`);
-    t.deepEqual(YAML.parse(run.stdout, { uniqueKeys: false }).items, want, JSON.stringify(env));
+    t.deepEqual(YAML.parse(run.stdout, READ).items, want, JSON.stringify(env));
     for (const e of broken) {
       const r = runFn('loki-rules', e.text, [], env);
       t.is(r.code, 1, `${e.how} ${JSON.stringify(env)}`);

@@ -2,7 +2,7 @@
 // Both functions use this, so "several configs" means the same thing and reads the same in both.
 import { isEmptyFunctionConfig, sameObject } from '../krm/function-config.ts';
 import type { Item } from '../krm/item.ts';
-import { error, warning } from '../krm/results.ts';
+import { error, type warning } from '../krm/results.ts';
 import type { Result } from '../krm/types.ts';
 import { closest } from './closest.ts';
 import { CONFIG_API_VERSION, CONFIG_GROUP, CONFIG_KIND } from './contract.ts';
@@ -35,6 +35,10 @@ export function lookupConfig(fc: Item | undefined, items: Item[]): { config?: It
   };
 }
 
+/** The kinds of our API group: the config and the rules loki-rules reads. */
+const LOKI_RULE_KIND = 'LokiRule';
+const OUR_KINDS = new Set([CONFIG_KIND, LOKI_RULE_KIND]);
+
 /**
  * A package item whose kind looks like a misspelt ObservabilityConfig (`ObservabilityConf`), as
  * a result of the given severity; `consequence` says what the function does without a config.
@@ -42,10 +46,13 @@ export function lookupConfig(fc: Item | undefined, items: Item[]): { config?: It
 export function misspeltConfig(items: Item[], severity: typeof error | typeof warning, consequence: string): Result | undefined {
   const near = new Map<string, boolean>(); // packages hold thousands of items of a few kinds
   const isNear = (kind: string) => near.get(kind) ?? near.set(kind, kind !== CONFIG_KIND && !!closest(kind, [CONFIG_KIND])).get(kind)!;
-  const item = items.find((i) => i.kind && isNear(i.kind));
+  // Also another kind of our API group (`kind: Observability`), too far for a typo of the config's
+  // kind, unless it is close to LokiRule's.
+  const ours = (i: Item) => i.group === CONFIG_GROUP && !OUR_KINDS.has(i.kind) && !closest(i.kind, [LOKI_RULE_KIND]);
+  const item = items.find((i) => i.kind && (isNear(i.kind) || ours(i)));
   if (!item) return undefined;
   return severity(
-    `no ObservabilityConfig found, but there is a ${item.kind}${item.name ? ` ${item.name}` : ''}: did you mean kind: ${CONFIG_KIND} (apiVersion: ${CONFIG_API_VERSION})? ${consequence}`,
+    `no ObservabilityConfig found, but there is an item of kind ${item.kind}${item.name ? ` (${item.name})` : ''}: did you mean kind: ${CONFIG_KIND} (apiVersion: ${CONFIG_API_VERSION})? ${consequence}`,
     { resourceRef: item.ref, file: item.file, field: 'kind', currentValue: item.kind, proposedValue: CONFIG_KIND },
   );
 }

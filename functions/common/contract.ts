@@ -3,12 +3,12 @@
 // labels its ConfigMaps for. observability-stack's schema embeds `rulesSidecarSchema`; loki-rules
 // reads a config through `sidecarViewSchema`, so the two always agree on fields, formats and
 // defaults.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Item } from '../krm/item.ts';
 import { LABEL_KEY, LABEL_VALUE, SEARCH_NAMESPACE, dnsLabel } from './formats.ts';
 
 export const CONFIG_GROUP = 'observability.krm.dev';
-export const CONFIG_VERSION = 'v1alpha1';
+const CONFIG_VERSION = 'v1alpha1';
 export const CONFIG_API_VERSION = `${CONFIG_GROUP}/${CONFIG_VERSION}` as const;
 export const CONFIG_KIND = 'ObservabilityConfig';
 

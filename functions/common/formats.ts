@@ -1,6 +1,6 @@
 // Value formats both functions accept, each pattern defined once, with the message a person sees
 // when a value is refused.
-import { z } from 'zod';
+import * as z from 'zod';
 import { withSampleVariables } from '../flux/references.ts';
 
 /** Prometheus/Loki duration: 14d, 2w, 336h, 1h30m, 90s, 500ms. */
@@ -10,11 +10,11 @@ export const PROM_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Prometheus/Loki label name. */
 export const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** What Flux accepts for intervals and timeouts (Go duration without days). */
-export const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 /** Kubernetes resource quantity as used for volume sizes. */
-export const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Kubernetes label key: optional DNS-subdomain prefix and `/`, then a name of letters, digits, `-_.`. */
 export const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 /** Kubernetes label value: empty, or up to 63 letters, digits and `-_.`, alphanumeric at both ends. */
@@ -26,9 +26,12 @@ export const SEARCH_NAMESPACE = /^(ALL|[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([
 // field's example (`14d`). Keyed by schema; zod clones (.meta, .describe) point back through parent.
 const NUMBER_HINTS = new WeakMap<object, (n: number) => string>();
 
+/** The part of a zod schema's internals this walks: clones point back to their original through parent. */
+type ZodNode = { _zod?: { parent?: ZodNode } };
+
 /** How to write a number given where this schema wants a string, if it knows better than quoting. */
 export function numberHintOf(schema: unknown): ((n: number) => string) | undefined {
-  for (let s: any = schema; s; s = s._zod?.parent) {
+  for (let s = schema as ZodNode | undefined; s; s = s._zod?.parent) {
     const hint = NUMBER_HINTS.get(s);
     if (hint) return hint;
   }
@@ -69,7 +72,7 @@ export const url = z.string().refine((s) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(
 
 const UNITS_MS: Record<string, number> = { y: 365 * 864e5, w: 7 * 864e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3, ms: 1 };
 
-export function durationMs(d: string): number {
+function durationMs(d: string): number {
   let total = 0;
   for (const [, n, u] of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(n) * UNITS_MS[u!]!;
   return total;

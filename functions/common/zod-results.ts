@@ -46,8 +46,14 @@ function resultsOf(issue: z.core.$ZodIssue, ctx: IssueContext): Result[] {
       const hint = typeof current === 'number' ? numberHintOf(schemaAt(ctx.schema, base))?.(current) : undefined;
       message += hint ? `: write it with a unit, such as "${hint}"` : `; quote it: "${current}"`;
     }
+    if (issue.expected === 'boolean' && typeof current === 'string') message += ': write true or false, without quotes';
   } else if (issue.code === 'invalid_value') {
     message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  } else if (issue.code === 'invalid_key') {
+    // zod says "Invalid key in record"; the key's own check says what is wrong with it.
+    return [
+      error(`key ${JSON.stringify(base.at(-1) ?? '')} ${issue.issues[0]?.message ?? 'is not allowed here'}`, { resourceRef, file, field: base.join('.') }),
+    ];
   }
   if (current !== undefined && typeof current !== 'object' && issue.code !== 'invalid_type') {
     message += `; got ${shorten(JSON.stringify(current))}`;
@@ -66,25 +72,31 @@ const scalar = (v: unknown) => (v === undefined || (v !== null && typeof v === '
 const shorten = (s: string) => (s.length > 120 ? `${s.slice(0, 100)}… (${s.length} characters)` : s);
 
 function valueAt(obj: unknown, path: string[]): unknown {
-  let cur: any = obj;
+  let cur: unknown = obj;
   for (const p of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = cur[p];
+    cur = (cur as Record<string, unknown>)[p];
   }
   return cur;
 }
 
+/** The part of zod's schema internals this walks (zod has no public API for "the schema at a path"). */
+type ZodNode = {
+  _zod?: { def?: { type?: string; innerType?: ZodNode; shape?: Record<string, ZodNode>; element?: ZodNode; valueType?: ZodNode } };
+};
+
 /** The schema of the field at a path (wrappers such as default and optional removed). */
-function schemaAt(schema: z.ZodType, path: string[]): any {
-  let s: any = schema;
+function schemaAt(schema: z.ZodType, path: string[]): ZodNode | undefined {
+  let s = schema as ZodNode | undefined;
   const unwrap = () => {
     while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
   };
   unwrap();
   for (const p of path) {
-    if (s?._zod?.def?.type === 'object') s = s._zod.def.shape[p];
-    else if (s?._zod?.def?.type === 'array') s = s._zod.def.element;
-    else if (s?._zod?.def?.type === 'record') s = s._zod.def.valueType;
+    const def = s?._zod?.def;
+    if (def?.type === 'object') s = def.shape?.[p];
+    else if (def?.type === 'array') s = def.element;
+    else if (def?.type === 'record') s = def.valueType;
     else return undefined;
     unwrap();
   }
@@ -94,7 +106,8 @@ function schemaAt(schema: z.ZodType, path: string[]): any {
 /** The field names the schema allows at a path, for "did you mean" hints. */
 function knownKeys(schema: z.ZodType, path: string[]): string[] {
   const s = schemaAt(schema, path);
-  return s?._zod?.def?.type === 'object' ? Object.keys(s._zod.def.shape) : [];
+  const def = s?._zod?.def;
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 
 function dedupe(results: Result[]): Result[] {

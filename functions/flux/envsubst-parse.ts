@@ -5,14 +5,19 @@
 // ---- scanner (parse/scan.go) -------------------------------------------------------------
 
 const EOF = 0;
-export const [DOLLAR, LBRACE, RBRACE, BSLASH, SLASH, COLON] = [...'${}\\/:'].map((c) => c.charCodeAt(0));
+const DOLLAR = 0x24, // $
+  LBRACE = 0x7b, // {
+  RBRACE = 0x7d, // }
+  SLASH = 0x2f, // /
+  COLON = 0x3a; // :
+export const BSLASH = 0x5c; // \
 const M_IDENT = 1,
   M_LBRACK = 2,
   M_RBRACK = 4,
   M_ESCAPE = 8;
 const E_DOLLAR = 1,
   E_BACKSLASH = 2;
-const enum Tok {
+enum Tok {
   Illegal,
   Eof,
   Ident,
@@ -45,18 +50,22 @@ export const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** utf8.DecodeRune: invalid or truncated input gives (RuneError, 1). */
 export function decodeRune(b: Uint8Array, p: number): [number, number] {
-  const b0 = b[p],
-    n = b0 < 0x80 ? 1 : b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
+  const b0 = b[p];
+  if (b0 === undefined) return [0xfffd, 1];
+  const n = b0 < 0x80 ? 1 : b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
   if (n === 1) return [b0, 1];
   if (n === 0 || p + n > b.length) return [0xfffd, 1];
   // Allowed range of the second byte excludes overlongs, surrogates and values above U+10FFFF.
   const lo = b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
   const hi = b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
-  if (b[p + 1] < lo || b[p + 1] > hi) return [0xfffd, 1];
+  // p + n <= b.length (checked above), so the continuation bytes are all there.
+  const b1 = b[p + 1]!;
+  if (b1 < lo || b1 > hi) return [0xfffd, 1];
   let r = b0 & (0xff >> (n + 1));
   for (let i = 1; i < n; i++) {
-    if (i > 1 && (b[p + i] & 0xc0) !== 0x80) return [0xfffd, 1];
-    r = (r << 6) | (b[p + i] & 0x3f);
+    const bi = b[p + i]!;
+    if (i > 1 && (bi & 0xc0) !== 0x80) return [0xfffd, 1];
+    r = (r << 6) | (bi & 0x3f);
   }
   return [r, n];
 }
@@ -127,7 +136,7 @@ export class Parser {
   }
   /** Maps a buffer index back to a byte offset in the parser's input. */
   orig(p: number): number {
-    for (let i = this.skips.length - 1; i >= 0; i--) if (p >= this.skips[i]) p++;
+    for (let i = this.skips.length - 1; i >= 0; i--) if (p >= this.skips[i]!) p++;
     return p;
   }
 

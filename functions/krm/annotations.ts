@@ -4,11 +4,11 @@
 
 export const PATH = 'internal.config.kubernetes.io/path';
 export const INDEX = 'internal.config.kubernetes.io/index';
-export const ID = 'internal.config.kubernetes.io/id';
+const ID = 'internal.config.kubernetes.io/id';
 export const LEGACY_PATH = 'config.kubernetes.io/path';
 export const LEGACY_INDEX = 'config.kubernetes.io/index';
-export const LEGACY_ID = 'config.k8s.io/id';
-export const KUSTOMIZE_ID = 'kustomize.config.k8s.io/id';
+const LEGACY_ID = 'config.k8s.io/id';
+const KUSTOMIZE_ID = 'kustomize.config.k8s.io/id';
 export const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
 export const FUNCTION = 'config.kubernetes.io/function';
 
@@ -17,3 +17,6 @@ export const ORCHESTRATOR_ANNOTATIONS = [PATH, INDEX, ID, LEGACY_PATH, LEGACY_IN
 
 /** Flux kustomize-controller skips post-build substitution for objects carrying this (label or annotation). */
 export const FLUX_SUBSTITUTE = 'kustomize.toolkit.fluxcd.io/substitute';
+
+/** Flux kustomize-controller skips garbage collection of objects carrying this annotation set to `disabled`. */
+export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';

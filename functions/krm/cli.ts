@@ -10,7 +10,7 @@ import { LOCAL_CONFIG } from './annotations.ts';
 import { stderrStyle, stderrText } from './stderr.ts';
 import { showPosition, yamlReason } from './read-errors.ts';
 
-export type Transform = (functionConfig: Item | undefined, items: Item[]) => { items: Item[]; results: Result[] };
+type Transform = (functionConfig: Item | undefined, items: Item[]) => { items: Item[]; results: Result[] };
 
 export interface FunctionDef {
   name: string;
@@ -30,7 +30,7 @@ interface Args {
 
 class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): Args | 'help' | 'version' {
+function parseArgs(argv: string[]): Args | 'help' | 'version' {
   const args: Args = { data: {}, json: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -202,9 +202,11 @@ function runResourceList(def: FunctionDef, args: Args): number {
 }
 
 function writeOutput(def: FunctionDef, args: Args, items: Item[], results: Result[], fc: Item | undefined): number {
-  process.stderr.write(stderrText(def.name, results, stderrStyle(process.env, fc?.annotations)));
+  // Only when there is something to say: creating process.stderr loads node's stream modules (~2 ms).
+  const note = stderrText(def.name, results, stderrStyle(process.env, fc?.annotations));
+  if (note) process.stderr.write(note);
   let out = writeResourceList(items, results);
-  if (args.json) out = JSON.stringify(YAML.parse(out), null, 2) + '\n';
+  if (args.json) out = `${JSON.stringify(YAML.parse(out), null, 2)}\n`;
   if (args.output && args.output !== '-') writeFileSync(args.output, out);
   else writeStdout(out);
   return hasErrors(results) ? 1 : 0;
@@ -256,7 +258,7 @@ function runLegacy(def: FunctionDef, args: Args): number {
     if (d.contents !== null) items.push(Item.fromNode(d.contents));
   }
   const { items: out, results } = safeTransform(def, fc, items);
-  for (const r of results) if (r.severity !== 'info') process.stderr.write(formatResult(def.name, r) + '\n');
+  for (const r of results) if (r.severity !== 'info') process.stderr.write(`${formatResult(def.name, r)}\n`);
   if (hasErrors(results)) return 1;
   // kustomize would apply a local-config echo of the plugin config: leave it out. Local config that
   // came in on stdin goes back: later transformers read it (loki-rules reads the ObservabilityConfig)

@@ -9,7 +9,7 @@ const isEmptyConfigMap = (fc: Item) => {
 
 /** A functionConfig that says nothing: absent, `{}`, or the empty `function-input` ConfigMap `kpt fn eval` sends. */
 export const isEmptyFunctionConfig = (fc: Item | undefined) =>
-  !fc || !fc.object || typeof fc.object !== 'object' || Object.keys(fc.object).length === 0 || isEmptyConfigMap(fc);
+  !fc?.object || typeof fc.object !== 'object' || Object.keys(fc.object).length === 0 || isEmptyConfigMap(fc);
 
 /**
  * The same config arriving twice (kpt configPath and the package item, kustomize's generator
@@ -18,7 +18,7 @@ export const isEmptyFunctionConfig = (fc: Item | undefined) =>
  */
 export function sameObject(a: Item, b: Item): boolean {
   const key = (i: Item) => {
-    const o: any = i.semantic();
+    const o = i.semantic() as { metadata?: { annotations?: Record<string, unknown> } } | null | undefined;
     delete o?.metadata?.annotations?.[LOCAL_CONFIG];
     if (o?.metadata?.annotations && Object.keys(o.metadata.annotations).length === 0) delete o.metadata.annotations;
     return JSON.stringify(o);

@@ -15,11 +15,12 @@ export interface Identity {
 }
 
 /** The identity of an item's data, as the YAML parser read it. */
-export function identityOfData(o: any): Identity {
-  const mapping = !!o && typeof o === 'object' && !Array.isArray(o);
-  const md = mapping ? o.metadata : undefined;
-  const apiVersion = str(mapping ? o.apiVersion : undefined);
-  const kind = str(mapping ? o.kind : undefined);
+export function identityOfData(data: unknown): Identity {
+  const mapping = !!data && typeof data === 'object' && !Array.isArray(data);
+  const o = (mapping ? data : {}) as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> | null };
+  const md = o.metadata;
+  const apiVersion = str(o.apiVersion);
+  const kind = str(o.kind);
   return {
     apiVersion,
     kind,

@@ -62,13 +62,16 @@ export class Item {
    * The item as plain data. Aliases are expanded with a bound, so alias bombs fail fast. Data
    * read from input is frozen: an item never changes once read (use withAnnotation for a copy).
    */
+  // biome-ignore lint/suspicious/noExplicitAny: arbitrary user YAML; callers narrow with zod or explicit checks, and unknown here would only move the casts to every reader
   get object(): any {
     if (this.data === undefined) {
       // Plain block entries are read without yaml's document model (same data, several times faster).
       const s = this.source;
       let data = s.from === 'entry' ? (s.data ?? (this.node === undefined ? readPlainEntry(s.raw) : undefined)) : undefined;
       if (data === undefined) {
-        const doc = new YAML.Document();
+        // logLevel 'error': yaml's warnings (a collection as a mapping key is stringified, as the
+        // plain reader does too) would go to stderr, which is for the function's own messages.
+        const doc = new YAML.Document(undefined, { logLevel: 'error' });
         doc.contents = this.yamlNode() ?? null;
         data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? null;
       }
@@ -161,7 +164,7 @@ export class Item {
     if (this.source.from !== 'entry') return undefined;
     const { raw, indent } = this.source;
     const text = indent === 0 ? raw : shiftLeft(raw, indent);
-    return text.endsWith('\n') ? text : text + '\n';
+    return text.endsWith('\n') ? text : `${text}\n`;
   }
 
   /** A copy with one annotation set; YAML input keeps its comments and layout. */

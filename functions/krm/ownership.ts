@@ -17,8 +17,8 @@ export const GENERATED_BY = 'observability.krm.dev/generated-by';
  * namespace replaces its objects instead of orphaning them.
  */
 export const GENERATED_FROM = 'observability.krm.dev/config';
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_VALUE = 'observability-krm';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+const MANAGED_BY_VALUE = 'observability-krm';
 
 export const isOwnedBy = (item: Item, fn: string) => item.annotations[GENERATED_BY] === fn;
 
@@ -84,7 +84,7 @@ export function stamp(obj: KrmObject, fn: string, path?: string, scope?: ConfigS
 
 /** What an object says, without who made it or where it is written. */
 function content(i: Item): string {
-  const o: any = i.semantic();
+  const o = i.semantic() as { metadata?: { annotations?: Record<string, unknown> } } | null | undefined;
   const a = o?.metadata?.annotations;
   if (a) {
     delete a[GENERATED_FROM];

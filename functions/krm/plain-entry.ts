@@ -18,6 +18,7 @@ const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: +(.*))?$/;
 /** Characters whose reading this reader does not prove (tabs, CR, controls, NEL, line separators, BOM, lone surrogates). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they make the reader decline
 const UNREAD = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const ANCHOR = /^&([A-Za-z0-9_-]+) +(?=[^ #])/;
 const ALIAS = /^\*([A-Za-z0-9_-]+)(?: +#.*)?$/;
@@ -113,7 +114,7 @@ export function readPlainEntry(raw: string): unknown {
     for (let l = next(); l && l.ind === n; l = next()) {
       const m = KEY_LINE.exec(l.s) ?? decline();
       const key = m[1]!;
-      if (key.length > 1000 || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key) || NOT_STRING.some((re) => re.test(key))) decline();
+      if (key.length > 1000 || key === '__proto__' || Object.hasOwn(out, key) || NOT_STRING.some((re) => re.test(key))) decline();
       i++;
       const v = m[2] === undefined || m[2].startsWith('#') ? undefined : value(m[2]);
       if (v === LITERAL || v === LITERAL_STRIP) {
@@ -217,7 +218,7 @@ function flowNode(s: string, at: number): [unknown, number] {
     if (Array.isArray(out)) out.push(item);
     else {
       const key = item;
-      if (typeof key !== 'string' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key) || s[p] !== ':' || s[p + 1] !== ' ') decline();
+      if (typeof key !== 'string' || key === '__proto__' || Object.hasOwn(out, key) || s[p] !== ':' || s[p + 1] !== ' ') decline();
       [item, p] = flowItem(s, skip(s, p + 1));
       (out as Record<string, unknown>)[key as string] = item;
       p = skip(s, p);

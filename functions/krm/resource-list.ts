@@ -126,8 +126,8 @@ function aliasesResolveWithin(raw: string): boolean {
 
 export function writeResourceList(items: Item[], results: Result[], functionConfig?: Item): string {
   let out = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
-  out += items.length ? 'items:\n' + items.map((i) => i.sequenceEntry() ?? asSequenceEntry(i.toYAML())).join('') : 'items: []\n';
-  if (functionConfig) out += 'functionConfig:\n' + indent(functionConfig.toYAML());
+  out += items.length ? `items:\n${items.map((i) => i.sequenceEntry() ?? asSequenceEntry(i.toYAML())).join('')}` : 'items: []\n';
+  if (functionConfig) out += `functionConfig:\n${indent(functionConfig.toYAML())}`;
   if (results.length) out += stringify({ results });
   return out;
 }
@@ -138,11 +138,9 @@ export function writeDocuments(items: Item[]): string {
 }
 
 function indent(text: string): string {
-  return (
-    text
-      .replace(/\n$/, '')
-      .split('\n')
-      .map((l) => (l ? `  ${l}` : l))
-      .join('\n') + '\n'
-  );
+  return `${text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n')}\n`;
 }

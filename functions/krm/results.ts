@@ -9,7 +9,7 @@ export interface ResultOptions {
   tags?: Record<string, string>;
 }
 
-export function result(severity: Severity, message: string, o: ResultOptions = {}): Result {
+function result(severity: Severity, message: string, o: ResultOptions = {}): Result {
   const r: Result = { message, severity };
   if (o.resourceRef) r.resourceRef = o.resourceRef;
   // The spec requires resourceRef whenever field is set.

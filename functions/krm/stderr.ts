@@ -25,7 +25,7 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 export function stderrText(fn: string, results: Result[], style: StderrStyle): string {
   const shown = results.filter((r) => r.severity !== 'info');
   if (!shown.length) return '';
-  if (style === 'lines') return shown.map((r) => formatResult(fn, r) + '\n').join('');
+  if (style === 'lines') return shown.map((r) => `${formatResult(fn, r)}\n`).join('');
   const errors = shown.filter((r) => r.severity === 'error').length;
   const parts = [errors ? count(errors, 'error') : '', shown.length - errors ? count(shown.length - errors, 'warning') : ''].filter(Boolean);
   return `${fn}: ${parts.join(', ')} (see the results; kpt shows them all with --truncate-output=false)\n`;

@@ -29,7 +29,7 @@ export function differenceBetween(byEntries: { items: Item[]; functionConfig?: I
     const entry = mine.sequenceEntry();
     if (entry !== undefined) {
       // Each line reader alone against yaml reading the same entry text.
-      const yamlData = YAML.parseDocument(entry, { uniqueKeys: false }).toJS({ maxAliasCount: 100 })?.[0] ?? null;
+      const yamlData = YAML.parseDocument(entry, { uniqueKeys: false, logLevel: 'error' }).toJS({ maxAliasCount: 100 })?.[0] ?? null;
       const head = readEntryHead(entry);
       if (head && !isDeepStrictEqual(head, identityOfData(yamlData)))
         return { what: `${what}: the entry-head reader read ${JSON.stringify(head)}`, item: theirs };

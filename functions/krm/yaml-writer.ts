@@ -11,6 +11,7 @@ const STEP = '  ';
 /** yaml's plainString(): text that cannot be a plain scalar as it is. */
 const PLAIN_UNSAFE = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 /** yaml's stringifyString(): characters only double quotes with escapes can hold. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they need double-quoted escapes
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 
@@ -32,7 +33,7 @@ interface Tag {
 export function writePlainYaml(value: unknown): string | undefined {
   if (!isPlainObject(value)) return undefined;
   const body = collection(value, '');
-  return body === undefined ? undefined : body + '\n';
+  return body === undefined ? undefined : `${body}\n`;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
@@ -51,7 +52,7 @@ function collection(v: Record<string, unknown> | unknown[], indent: string): str
       if (item === undefined) return undefined;
       const s = node(item, indent + STEP);
       if (s === undefined) return undefined;
-      lines.push('- ' + s);
+      lines.push(`- ${s}`);
     }
   } else {
     for (const key of Object.keys(v)) {

@@ -30,7 +30,7 @@ export const NODE_OUTPUT_OPTIONS = { ...OUTPUT_OPTIONS, lineWidth: Number.MAX_SA
 export function asSequenceEntry(text: string): string {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const lines = body.split('\n');
-  return lines.map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n') + '\n';
+  return `${lines.map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n')}\n`;
 }
 
 /** Remove keys whose value is undefined, recursively, so generated objects carry no nulls. */

@@ -26,7 +26,7 @@ export const configMapName = (name: string) => `${CONFIGMAP_PREFIX}${name}`;
  * "_" cannot occur in namespace or object names, so the key is unique across the whole cluster even
  * when the sidecar does not prefix file names with the namespace (enableUniqueFilenames off).
  */
-export const dataKey = (namespace: string, name: string) => `${namespace}_${name}.yaml`;
+const dataKey = (namespace: string, name: string) => `${namespace}_${name}.yaml`;
 
 /** Next to the LokiRule's file, so rules kept beside an app are rendered beside it too. */
 export function configMapPath(r: RuleSource): string {
@@ -58,14 +58,18 @@ const RULE_ORDER = ['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels
  * The groups in Prometheus' field order, label and annotation names sorted: the same bytes
  * whichever tool serialised the LokiRule on the way in (kustomize hands plugins sorted keys).
  */
-export function canonical(groups: unknown): unknown {
+function canonical(groups: unknown): unknown {
   if (!Array.isArray(groups)) return groups;
   return groups.map((g) => {
     const group = ordered(g, GROUP_ORDER);
-    if (Array.isArray(group?.rules)) {
+    if (isMap(group) && Array.isArray(group.rules)) {
       group.rules = group.rules.map((r: unknown) => {
         const rule = ordered(r, RULE_ORDER);
-        for (const k of ['labels', 'annotations']) if (isMap(rule?.[k])) rule[k] = ordered(rule[k], Object.keys(rule[k]).sort());
+        if (!isMap(rule)) return rule;
+        for (const k of ['labels', 'annotations']) {
+          const names = rule[k];
+          if (isMap(names)) rule[k] = ordered(names, Object.keys(names).sort());
+        }
         return rule;
       });
     }
@@ -73,7 +77,7 @@ export function canonical(groups: unknown): unknown {
   });
 }
 
-function ordered(v: unknown, order: string[]): any {
+function ordered(v: unknown, order: string[]): unknown {
   if (!isMap(v)) return v;
   const out: Record<string, unknown> = {};
   for (const k of order) if (k in v) out[k] = v[k];

@@ -4,7 +4,7 @@
 //
 // At run time the rule groups are checked by rules.ts (validateGroups), which knows LogQL and Go
 // templates and gives better messages than a schema could; zod checks the envelope around them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONFIG_GROUP } from '../common/contract.ts';
 import { LOKI_DURATION, PROM_METRIC_NAME, dnsLabel, dnsSubdomain } from '../common/formats.ts';
 
@@ -15,7 +15,7 @@ export const KIND = 'LokiRule';
 
 /** "loki-rules-" + name must stay a valid ConfigMap name (253 characters). */
 export const CONFIGMAP_PREFIX = 'loki-rules-';
-export const MAX_NAME = 253 - CONFIGMAP_PREFIX.length;
+const MAX_NAME = 253 - CONFIGMAP_PREFIX.length;
 
 const d = (description: string) => ({ description });
 
@@ -24,7 +24,7 @@ const duration = (example: string) =>
 
 const templated = z.record(z.string(), z.string()).optional();
 
-export const ruleSchema = z
+const ruleSchema = z
   .strictObject({
     alert: z.string().min(1).optional().meta(d('Name of the alert (an alerting rule). Set exactly one of alert and record. Default: unset.')),
     record: z
@@ -49,7 +49,7 @@ export const ruleSchema = z
   })
   .meta(d('One alerting or recording rule, in the Prometheus rule format with a LogQL expr.'));
 
-export const groupSchema = z
+const groupSchema = z
   .strictObject({
     name: z.string().min(1).meta(d('Name of the rule group, unique within the LokiRule. Required.')),
     interval: duration('1m').optional().meta(d("How often the group's rules are evaluated. Default: the ruler's evaluation_interval (1m in Loki).")),
@@ -63,13 +63,13 @@ export const groupSchema = z
   })
   .meta(d('A rule group in the Prometheus/Loki rule-group format.'));
 
-export const specSchema = z
+const specSchema = z
   .strictObject({
     groups: z.array(groupSchema).min(1).meta(d('Rule groups, written to one rules file of the ConfigMap the function generates. Required.')),
   })
   .meta(d('What the ruler evaluates. Required.'));
 
-export const metadataSchema = z
+const metadataSchema = z
   .looseObject({
     name: dnsSubdomain()
       .max(MAX_NAME, { error: `must be at most ${MAX_NAME} characters (the ConfigMap is named ${CONFIGMAP_PREFIX}<name>)` })
@@ -90,8 +90,6 @@ export const lokiRuleSchema = z
       'Loki alerting and recording rules. The loki-rules function turns each LokiRule into a ConfigMap the Loki rules sidecar loads; the LokiRule itself stays in the package as local config and is never applied.',
     ),
   );
-
-export type LokiRule = z.infer<typeof lokiRuleSchema>;
 
 /** The schema with the rule groups left to validateGroups (rules.ts), which reports them better. */
 export const envelopeSchema = lokiRuleSchema.extend({ spec: specSchema.extend({ groups: z.unknown().optional() }) });

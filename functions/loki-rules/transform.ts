@@ -154,7 +154,7 @@ function sidecarWarnings(sources: { item: Item; src: RuleSource }[], s: Settings
   if (!sc || sources.length === 0) return [];
   if (!sc.enabled) {
     return [
-      warning(`spec.loki.rules.enabled is false: no sidecar loads the ${sources.length} rule ConfigMap(s) loki-rules generates`, {
+      warning(`is false, so no sidecar loads the ${sources.length} rule ConfigMap(s) loki-rules generates`, {
         ...sc.where,
         field: 'spec.loki.rules.enabled',
       }),
@@ -162,7 +162,7 @@ function sidecarWarnings(sources: { item: Item; src: RuleSource }[], s: Settings
   }
   if (sc.resource === 'secret') {
     return [
-      warning('spec.loki.rules.resource is secret: the sidecar ignores the rule ConfigMaps loki-rules generates; use configmap or both', {
+      warning('is secret, so the sidecar ignores the rule ConfigMaps loki-rules generates; use configmap or both', {
         ...sc.where,
         field: 'spec.loki.rules.resource',
       }),

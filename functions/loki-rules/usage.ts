@@ -12,9 +12,12 @@ Reads a ResourceList (config.kubernetes.io/v1) on stdin and writes one on stdout
 loki-rules-<name> in its namespace (default: the ObservabilityConfig's spec.namespace, else
 observability), with the sidecar label and one data key <namespace>_<name>.yaml. The LokiRule stays
 as local config. ConfigMaps that already carry the sidecar label are validated and left unchanged.
+With several ObservabilityConfigs in the package, name the one to follow as functionConfig (kpt
+configPath); each ConfigMap records its config, and a run replaces only that config's ConfigMaps.
 
-The sidecar label is, in this order: spec.loki.rules.label/labelValue of the package's
-ObservabilityConfig; the functionConfig ConfigMap's data.label/data.labelValue; loki_rule="true".
+The sidecar label is, in this order: spec.loki.rules.label/labelValue of that
+ObservabilityConfig (the functionConfig, else the package's one); the functionConfig ConfigMap's
+data.label/data.labelValue; loki_rule="true".
 
 Flags (compatible with kpt-functions based functions):
   -i, --input FILE             read the ResourceList from FILE instead of stdin ("-" is stdin)

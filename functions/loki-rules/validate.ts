@@ -12,13 +12,13 @@ import { validateGroups, type Finding } from './rules.ts';
 import { API_VERSION, KIND, envelopeSchema } from './schema.ts';
 import { sidecarSees, type Settings } from './settings.ts';
 
-export interface Where {
+interface Where {
   resourceRef: ResourceRef;
   file?: { path: string; index?: number };
 }
 
 /** Findings of validateGroups as results; rule-level messages also name their group. */
-export function findingResults(findings: Finding[], groups: unknown, base: string, where: Where, prefix = ''): Result[] {
+function findingResults(findings: Finding[], groups: unknown, base: string, where: Where, prefix = ''): Result[] {
   return findings.map((f) => {
     const m = new RegExp(`^${base.replace(/\./g, '\\.')}\\.(\\d+)\\.rules\\.\\d+`).exec(f.path);
     const group = m && Array.isArray(groups) ? (groups[Number(m[1])] as { name?: unknown } | undefined)?.name : undefined;
@@ -71,7 +71,8 @@ export function validateLokiRule(item: Item): Result[] {
   return results;
 }
 
-function refOf(raw: any): ResourceRef {
+function refOf(data: unknown): ResourceRef {
+  const raw = data as { apiVersion?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null | undefined;
   const r: ResourceRef = {
     apiVersion: typeof raw?.apiVersion === 'string' ? raw.apiVersion : API_VERSION,
     kind: KIND,
@@ -108,7 +109,7 @@ export function validateRuleConfigMap(item: Item, s: Settings): Result[] {
       results.push(error(`${file}a rules file must be a string, got ${JSON.stringify(text)}`, { ...where, field }));
       continue;
     }
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text, { prettyErrors: false, logLevel: 'error' });
     if (doc.errors.length) {
       results.push(error(`${file}not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { ...where, field }));
       continue;

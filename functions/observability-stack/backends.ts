@@ -2,6 +2,7 @@
 // overrides, the Loki gateway and port changes are honoured. Grafana's datasources query the read
 // side; the collector pushes to the write side. Both come from here.
 import type { Values } from './merge.ts';
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otlp.ts';
 import type { Resolved } from './resolve.ts';
 
 /** A generated HelmRelease as its consumers see it: its name, chart and final (merged) values. */
@@ -14,14 +15,13 @@ export type Releases = Partial<Record<'loki' | 'tempo' | 'pyroscope', Release>>;
 
 const LOKI_HTTP_PORT = 3100;
 const TEMPO_HTTP_PORT = 3200;
-const TEMPO_OTLP_GRPC_PORT = 4317;
-const TEMPO_OTLP_HTTP_PORT = 4318;
-const PYROSCOPE_HTTP_PORT = 4040;
+export const PYROSCOPE_HTTP_PORT = 4040;
 
 /** Loki's push API and its native OTLP endpoint (the OTLP exporter appends /v1/logs). */
 export const LOKI_PUSH_PATH = '/loki/api/v1/push';
 export const LOKI_OTLP_PATH = '/otlp';
 
+/** A mapping of values, or an empty one for anything else. */
 export const obj = (v: unknown): Values => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Values) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -76,8 +76,8 @@ export function tempoEndpoints(r: Resolved, rel: Release): { read: Endpoint; otl
   const otlp = r.spec.tempo.otlp;
   return {
     read: at(distributed ? `${full}-query-frontend` : full, r, TEMPO_HTTP_PORT),
-    otlpGrpc: otlp.grpc ? at(ingest, r, TEMPO_OTLP_GRPC_PORT) : undefined,
-    otlpHttp: otlp.http ? at(ingest, r, TEMPO_OTLP_HTTP_PORT) : undefined,
+    otlpGrpc: otlp.grpc ? at(ingest, r, OTLP_GRPC_PORT) : undefined,
+    otlpHttp: otlp.http ? at(ingest, r, OTLP_HTTP_PORT) : undefined,
     multiTenant,
   };
 }

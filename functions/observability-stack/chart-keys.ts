@@ -4,7 +4,7 @@
 // no values schema, Loki's allows any key), so a key it does not list is silently ignored by Helm.
 // The tests check the keys we generate with the same lists (test/support/chart-values.ts).
 import type { KeyTree } from './chart-key-tree.ts';
-import { CHART_KEYS } from './chart-keys.generated.ts';
+import { CHART_KEYS_JSON } from './chart-keys.generated.ts';
 
 export type { KeyTree } from './chart-key-tree.ts';
 
@@ -220,5 +220,16 @@ export const FREE_FORM_KEYS = new Set([
   'extraObjects',
 ]);
 
-/** The key index of a chart version, or undefined when none was generated for it. */
-export const chartKeys = (chart: string, version: string): KeyTree | undefined => CHART_KEYS[`${chart}-${version}`];
+const parsed = new Map<string, KeyTree>();
+
+/** The key index of a chart version (parsed on first use), or undefined when none was generated for it. */
+export function chartKeys(chart: string, version: string): KeyTree | undefined {
+  const key = `${chart}-${version}`;
+  if (!Object.hasOwn(CHART_KEYS_JSON, key)) return undefined;
+  let tree = parsed.get(key);
+  if (tree === undefined) {
+    tree = JSON.parse(CHART_KEYS_JSON[key]!) as KeyTree;
+    parsed.set(key, tree);
+  }
+  return tree;
+}

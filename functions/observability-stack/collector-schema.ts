@@ -1,6 +1,6 @@
 // spec.collector: the Grafana Alloy DaemonSet that sends pod logs, OTLP and profiles to the
 // backends of the same config. Every field documented with its default, like schema.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel } from '../common/formats.ts';
 import { chart, d, values } from './schema-parts.ts';
 

@@ -58,7 +58,7 @@ function isSoleVariable(text: string): boolean {
 export function literalCredentials(values: unknown, prefix: string): string[] {
   const found: string[] = [];
   const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}.${i}`));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${path}.${i}`);
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         const p = `${path}.${k}`;

@@ -28,20 +28,25 @@ const rate = (metric: string, extra = '') => `rate(${metric}${sel(extra)}[$__rat
 const p99 = (metric: string, by: string) => `histogram_quantile(0.99, sum by (le, ${by}) (${rate(`${metric}_bucket`)}))`;
 const volumeUsed = `max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes${sel()} / kubelet_volume_stats_capacity_bytes${sel()})`;
 
+/** Panels both systems have alike: requests and latency by route (`<system>_request_duration_seconds`), and volumes. */
+const sharedPanels = (system: System): Panel[] => [
+  {
+    title: 'Requests by route and status',
+    expr: `sum by (route, status_code) (${rate(`${system}_request_duration_seconds_count`)})`,
+    legend: '{{route}} {{status_code}}',
+    unit: 'reqps',
+  },
+  { title: 'p99 latency by route', expr: p99(`${system}_request_duration_seconds`, 'route'), legend: '{{route}}', unit: 's' },
+  { title: 'Volumes used', expr: volumeUsed, legend: '{{persistentvolumeclaim}}', unit: 'percentunit' },
+];
+
 /** The panels per system; every metric name is one the system exports (see docs/grafana.md). */
 function dashboardPanels(system: System): Panel[] {
   if (system === 'tempo') {
     return [
       { title: 'Spans received in ${namespace}', expr: `sum(${rate('tempo_distributor_spans_received_total')})`, legend: 'spans/s', unit: 'short' },
       { title: 'Discarded spans by reason', expr: `sum by (reason) (${rate('tempo_discarded_spans_total')})`, legend: '{{reason}}', unit: 'short' },
-      {
-        title: 'Requests by route and status',
-        expr: `sum by (route, status_code) (${rate('tempo_request_duration_seconds_count')})`,
-        legend: '{{route}} {{status_code}}',
-        unit: 'reqps',
-      },
-      { title: 'p99 latency by route', expr: p99('tempo_request_duration_seconds', 'route'), legend: '{{route}}', unit: 's' },
-      { title: 'Volumes used', expr: volumeUsed, legend: '{{persistentvolumeclaim}}', unit: 'percentunit' },
+      ...sharedPanels(system),
     ];
   }
   return [
@@ -52,14 +57,7 @@ function dashboardPanels(system: System): Panel[] {
       unit: 'Bps',
     },
     { title: 'Discarded samples by reason', expr: `sum by (reason) (${rate('pyroscope_discarded_samples_total')})`, legend: '{{reason}}', unit: 'short' },
-    {
-      title: 'Requests by route and status',
-      expr: `sum by (route, status_code) (${rate('pyroscope_request_duration_seconds_count')})`,
-      legend: '{{route}} {{status_code}}',
-      unit: 'reqps',
-    },
-    { title: 'p99 latency by route', expr: p99('pyroscope_request_duration_seconds', 'route'), legend: '{{route}}', unit: 's' },
-    { title: 'Volumes used', expr: volumeUsed, legend: '{{persistentvolumeclaim}}', unit: 'percentunit' },
+    ...sharedPanels(system),
   ];
 }
 

@@ -3,8 +3,8 @@ import type { KrmObject } from '../krm/types.ts';
 import type { ChartRef, Resolved } from './resolve.ts';
 import type { Values } from './merge.ts';
 
-export const HELM_RELEASE = 'helm.toolkit.fluxcd.io/v2';
-export const SOURCE = 'source.toolkit.fluxcd.io/v1';
+const HELM_RELEASE = 'helm.toolkit.fluxcd.io/v2';
+const SOURCE = 'source.toolkit.fluxcd.io/v1';
 
 /** The source a release installs from: one OCIRepository per chart, or a shared HelmRepository. */
 export function chartSource(r: Resolved, chart: ChartRef): KrmObject {

@@ -1,7 +1,7 @@
 // spec.grafana and spec.monitoring: how Grafana gets datasources and dashboards (sidecar ConfigMaps
 // or grafana-operator CRs) and which self-alerts the stack ships. Every field documented with its
 // default, like schema.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { LABEL_KEY, LABEL_VALUE, dnsLabel } from '../common/formats.ts';
 import { d } from './schema-parts.ts';
 
@@ -100,7 +100,10 @@ export const grafanaSchema = z
 
 export const monitoringSchema = z
   .strictObject({
-    serviceMonitors: z.boolean().default(true).meta(d('ServiceMonitors for Loki, Tempo and Pyroscope (needs the prometheus-operator CRDs). Default: true.')),
+    serviceMonitors: z
+      .boolean()
+      .default(true)
+      .meta(d('ServiceMonitors for Loki, Tempo, Pyroscope and the collector (needs the prometheus-operator CRDs). Default: true.')),
     alerts: z
       .boolean()
       .optional()

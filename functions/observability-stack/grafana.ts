@@ -9,7 +9,7 @@ import { httpUrl, lokiEndpoints, pyroscopeEndpoints, tempoEndpoints, type Releas
 import type { Values } from './merge.ts';
 import type { Resolved } from './resolve.ts';
 
-export { helmFullname, type Release, type Releases } from './backends.ts';
+export { helmFullname, type Releases } from './backends.ts';
 
 /** The chart's profile type for CPU: what a span's "Profiles for this span" link opens. */
 export const CPU_PROFILE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
@@ -20,7 +20,7 @@ export const CPU_PROFILE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
 const SERVICE_TAG = TRACE_TO_LOG_TAGS.map((t) => ({ ...t }));
 
 /** Where Grafana queries each system, read from the release values so overrides are honoured. */
-export function queryUrls(r: Resolved, releases: Releases): { loki?: string; tempo?: string; pyroscope?: string } {
+function queryUrls(r: Resolved, releases: Releases): { loki?: string; tempo?: string; pyroscope?: string } {
   const out: { loki?: string; tempo?: string; pyroscope?: string } = {};
   if (releases.loki) out.loki = httpUrl(lokiEndpoints(r, releases.loki).read);
   // tempo-distributed: Grafana talks to the query-frontend's HTTP port.
@@ -96,7 +96,7 @@ export function provisioning(r: Resolved, releases: Releases, form: DatasourceFo
 export type DatasourceForm = 'provisioning' | 'api';
 const grafanaVar = (name: string, form: DatasourceForm) => literal(form === 'provisioning' ? `$\${${name}}` : `\${${name}}`);
 
-export const datasourcesName = (r: Resolved) => `${r.name}-datasources`;
+const datasourcesName = (r: Resolved) => `${r.name}-datasources`;
 
 export function datasourcesConfigMap(r: Resolved, releases: Releases): KrmObject | undefined {
   const ds = r.spec.grafana.datasources;

@@ -9,8 +9,8 @@ import type { Values } from './merge.ts';
 import type { Resolved } from './resolve.ts';
 import { withPackageRoot } from './package-root.ts';
 
-export const KUSTOMIZE_API = 'kustomize.config.k8s.io/v1beta1';
-export const FLUX_KUSTOMIZE_API = 'kustomize.toolkit.fluxcd.io/v1';
+const KUSTOMIZE_API = 'kustomize.config.k8s.io/v1beta1';
+const FLUX_KUSTOMIZE_API = 'kustomize.toolkit.fluxcd.io/v1';
 
 export function layoutObjects(r: Resolved, generated: Generated[]): Generated[] {
   if (r.spec.output.layout === 'home-ops') return homeOps(r, generated);

@@ -36,7 +36,7 @@ export const ROOT_KS_PATH = 'ks.yaml';
  * flat:     <namespace>/<app>/<kind>.yaml
  * home-ops: <namespace>/<app>/app/<kind>.yaml (the app's ks.yaml sits beside app/)
  */
-export function pathFor(r: Resolved, app: string, kind: string, name?: string): string {
+function pathFor(r: Resolved, app: string, kind: string, name?: string): string {
   const file = name ? `${kind.toLowerCase()}-${name}.yaml` : (FILE_BY_KIND[kind] ?? `${kind.toLowerCase()}.yaml`);
   return r.spec.output.layout === 'home-ops' ? `${r.namespace}/${app}/${APP_DIR}/${file}` : `${r.namespace}/${app}/${file}`;
 }

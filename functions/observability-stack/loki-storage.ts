@@ -7,7 +7,7 @@ import type { Values } from './merge.ts';
 import { credentials, envRef, ENV, type ObjectStorage } from './object-storage.ts';
 
 /** Where the single binary kept chunks and the TSDB index on its volume (chart default). */
-export const FILESYSTEM_CHUNKS = '/var/loki/chunks';
+const FILESYSTEM_CHUNKS = '/var/loki/chunks';
 
 export interface LokiStorage {
   deploymentMode: string;

@@ -7,9 +7,9 @@ import { lokiStorageValues } from './loki-storage.ts';
 import { lokiMonitoringValues } from './loki-monitoring.ts';
 
 /** Loki's tenant when auth is off (-auth.no-auth-tenant): the ruler reads <dir>/<tenant>/. */
-export const NO_AUTH_TENANT = 'fake';
+const NO_AUTH_TENANT = 'fake';
 /** Where the ruler reads local rules; the sidecar writes to RULES_DIR/<tenant>. */
-export const RULES_DIR = '/rules';
+const RULES_DIR = '/rules';
 
 export function lokiValues(r: Resolved): Values {
   const loki = r.spec.loki;
@@ -73,7 +73,7 @@ function sidecarValues(r: Resolved): Values {
   };
 }
 
-export function parseImage(ref: string): { registry: string; repository: string; tag: string; sha?: string; major: number } {
+function parseImage(ref: string): { registry: string; repository: string; tag: string; sha?: string; major: number } {
   const [nameTag, digest] = ref.split('@');
   const colon = nameTag!.lastIndexOf(':');
   const name = nameTag!.slice(0, colon);

@@ -2,13 +2,12 @@
 // it. In home-ops clusters the namespace often already holds other apps (kube-prometheus-stack),
 // so it is generated with care: Flux never prunes it, and a Namespace the user keeps in the package
 // wins over ours.
+import { FLUX_PRUNE } from '../krm/annotations.ts';
 import type { Item } from '../krm/item.ts';
 import { warning } from '../krm/results.ts';
 import type { KrmObject, Result } from '../krm/types.ts';
 import type { Resolved } from './resolve.ts';
 
-/** kustomize-controller skips garbage collection of objects carrying this annotation set to disabled. */
-const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 /** Beside the app folders, where home-ops repositories keep `kubernetes/apps/<namespace>/namespace.yaml`. */
 const NAMESPACE_FILE = 'namespace.yaml';
 

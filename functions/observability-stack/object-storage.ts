@@ -13,7 +13,6 @@ import type { Spec } from './schema.ts';
 import type { Values } from './merge.ts';
 
 export type ObjectStorage = NonNullable<Spec['objectStorage']>;
-export type StoreType = ObjectStorage['type'];
 
 /** Environment variable names the generated configs refer to. */
 export const ENV = {
@@ -24,9 +23,9 @@ export const ENV = {
   googleCredentials: 'GOOGLE_APPLICATION_CREDENTIALS',
 } as const;
 
-export const GCS_VOLUME = 'objstore-credentials';
-export const GCS_DIR = '/etc/objstore';
-export const GCS_FILE = 'service-account.json';
+const GCS_VOLUME = 'objstore-credentials';
+const GCS_DIR = '/etc/objstore';
+const GCS_FILE = 'service-account.json';
 
 /** `${VAR}` for a config file, marked so Flux post-build substitution leaves it alone. */
 export const envRef = (name: string) => literal(`\${${name}}`);

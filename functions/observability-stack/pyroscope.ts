@@ -1,17 +1,13 @@
 // Grafana Pyroscope: values for the grafana pyroscope chart (2.x) and its HTTPRoute. Chart keys:
 // https://github.com/grafana/pyroscope/blob/main/operations/pyroscope/helm/pyroscope/values.yaml
 import type { KrmObject } from '../krm/types.ts';
-import { helmFullname } from './backends.ts';
+import { PYROSCOPE_HTTP_PORT, helmFullname, obj } from './backends.ts';
 import type { Resolved } from './resolve.ts';
 import type { Values } from './merge.ts';
 import { credentials, envMap, envRef, ENV, s3Endpoint, type ObjectStorage } from './object-storage.ts';
 
-export const PYROSCOPE_PORT = 4040;
-
-const obj = (v: unknown): Values => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Values) : {});
-
 /** Pyroscope's storage block (pkg/objstore/client): backend plus the provider's keys. */
-export function pyroscopeStorage(os: ObjectStorage): Values {
+function pyroscopeStorage(os: ObjectStorage): Values {
   const bucket = os.buckets.pyroscope;
   if (os.type === 's3') {
     const s3: Values = {
@@ -79,11 +75,11 @@ export function pyroscopeValues(r: Resolved): Values {
  * decides by `pyroscope.components` having entries, not by architecture.microservices.enabled,
  * so with microservices alone it would still point at the missing `<release>` Service.
  */
-export function routeRules(r: Resolved, release: string, values: Values = {}): Values[] {
+function routeRules(r: Resolved, release: string, values: Values = {}): Values[] {
   // Service names and port as the chart derives them from the final values (name overrides live under pyroscope.).
   const scope = obj(values.pyroscope);
   const full = helmFullname(release, 'pyroscope', scope);
-  const port = Number(obj(scope.service).port ?? PYROSCOPE_PORT);
+  const port = Number(obj(scope.service).port ?? PYROSCOPE_HTTP_PORT);
   const backend = (component?: string) => [{ name: component ? `${full}-${component}` : full, port }];
   const prefix = (...paths: string[]) => paths.map((value) => ({ path: { type: 'PathPrefix', value } }));
   if (r.spec.pyroscope.mode !== 'Microservices') return [{ matches: prefix('/'), backendRefs: backend() }];

@@ -44,7 +44,7 @@ export interface Resolved {
   charts: { loki: ChartRef; tempo: ChartRef; pyroscope: ChartRef; alloy: ChartRef };
 }
 
-export interface LokiFacts {
+interface LokiFacts {
   mode: LokiMode;
   /** Replicas of each component of the mode: spec.loki.replicas over the chart defaults. */
   replicas: Record<string, number>;
@@ -62,7 +62,7 @@ export interface LokiFacts {
   schemaFrom: string;
 }
 
-export interface TempoFacts {
+interface TempoFacts {
   /** The tempo-distributed chart (spec.tempo.mode Distributed), else the single-binary tempo chart. */
   distributed: boolean;
   /** tempo-distributed 3.x: Tempo 3, whose distributors write to Kafka. */

@@ -1,5 +1,5 @@
 // Schema pieces shared by the ObservabilityConfig sections (schema.ts, collector-schema.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const d = (description: string) => ({ description });
 

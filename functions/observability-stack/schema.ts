@@ -1,7 +1,7 @@
 // The ObservabilityConfig API (observability.krm.dev/v1alpha1): the single source of its
 // validation, its defaults, its JSON Schema and its field documentation.
 // Every field's description ends with its default.
-import { z } from 'zod';
+import * as z from 'zod';
 import { K8S_SIDECAR_IMAGE, K8S_SIDECAR_VERSION } from '../versions.ts';
 import { CONFIG_API_VERSION, CONFIG_KIND, namespaceSchema, rulesSidecarSchema } from '../common/contract.ts';
 import { dnsLabel, dnsSubdomain, fluxDuration, goDuration, hostname, lokiDuration, quantity, url } from '../common/formats.ts';
@@ -11,6 +11,8 @@ import { grafanaSchema, monitoringSchema } from './grafana-schema.ts';
 
 export const API_VERSION = CONFIG_API_VERSION;
 export const KIND = CONFIG_KIND;
+/** spec.tempo.maxBlockDuration's default; validate.ts tells a set value from it. */
+export const TEMPO_MAX_BLOCK_DURATION = '5m';
 
 const storage = (size: string, what: string) =>
   z
@@ -47,7 +49,7 @@ const dependsOn = z
   )
   .default([]);
 
-export const lokiSchema = z
+const lokiSchema = z
   .strictObject({
     enabled: enabled('Grafana Loki'),
     mode: z
@@ -106,7 +108,7 @@ export const lokiSchema = z
   .prefault({})
   .meta(d('Grafana Loki (logs).'));
 
-export const tempoSchema = z
+const tempoSchema = z
   .strictObject({
     enabled: enabled('Grafana Tempo'),
     mode: z
@@ -122,7 +124,9 @@ export const tempoSchema = z
       })
       .prefault({})
       .meta(d('OTLP receivers.')),
-    maxBlockDuration: goDuration('5m').default('5m').meta(d('Ingester max_block_duration. Default: 5m.')),
+    maxBlockDuration: goDuration(TEMPO_MAX_BLOCK_DURATION)
+      .default(TEMPO_MAX_BLOCK_DURATION)
+      .meta(d('Ingester max_block_duration (Tempo 2; Tempo 3, with Kafka, has no ingesters and a warning says it is ignored). Default: 5m.')),
     replicas: z
       .strictObject({
         distributor: replicas(undefined, 'distributor (Distributed)'),
@@ -163,7 +167,7 @@ export const tempoSchema = z
   .prefault({})
   .meta(d('Grafana Tempo (traces).'));
 
-export const pyroscopeSchema = z
+const pyroscopeSchema = z
   .strictObject({
     enabled: enabled('Grafana Pyroscope'),
     mode: z.enum(['SingleBinary', 'Microservices']).default('SingleBinary').meta(d('Microservices needs spec.objectStorage. Default: SingleBinary.')),
@@ -218,7 +222,7 @@ const secretKey = (def: string, what: string) =>
     .default(def)
     .meta(d(`${what} Default: ${def}.`));
 
-export const objectStorageSchema = z
+const objectStorageSchema = z
   .strictObject({
     type: z.enum(['s3', 'gcs', 'azure']).meta(d('Object store type. Required.')),
     endpoint: z
@@ -305,7 +309,7 @@ const kustomization = z
   .prefault({})
   .meta(d('Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) that applies the rendered output.'));
 
-export const fluxSchema = z
+const fluxSchema = z
   .strictObject({
     sourceKind: z
       .enum(['OCIRepository', 'HelmRepository'])
@@ -326,7 +330,7 @@ export const fluxSchema = z
   .prefault({})
   .meta(d('How Flux installs the charts.'));
 
-export const specSchema = z
+const specSchema = z
   .strictObject({
     namespace: namespaceSchema,
     createNamespace: z
@@ -387,4 +391,3 @@ export const configSchema = z
 
 export type ObservabilityConfig = z.output<typeof configSchema>;
 export type Spec = ObservabilityConfig['spec'];
-export type ConfigInput = z.input<typeof configSchema>;

@@ -2,14 +2,15 @@
 // and the trace storage block for an object store.
 import type { Values } from './merge.ts';
 import { envRef, ENV, s3Endpoint, type ObjectStorage } from './object-storage.ts';
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otlp.ts';
 import type { Resolved } from './resolve.ts';
 
-export const OTLP_GRPC = '0.0.0.0:4317';
-export const OTLP_HTTP = '0.0.0.0:4318';
+export const OTLP_GRPC = `0.0.0.0:${OTLP_GRPC_PORT}`;
+export const OTLP_HTTP = `0.0.0.0:${OTLP_HTTP_PORT}`;
 
 /** Where a switched-off protocol listens: inside the pod only. */
-export const OTLP_GRPC_OFF = '127.0.0.1:4317';
-export const OTLP_HTTP_OFF = '127.0.0.1:4318';
+const OTLP_GRPC_OFF = `127.0.0.1:${OTLP_GRPC_PORT}`;
+const OTLP_HTTP_OFF = `127.0.0.1:${OTLP_HTTP_PORT}`;
 
 /**
  * OTLP receivers with explicit 0.0.0.0 endpoints: since Tempo 2.7 a receiver without one

@@ -44,7 +44,7 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   results.push(...root.results);
   const generated = root.generated.map(({ object, path }) => {
     const p = protect(object);
-    p.variables.forEach((v) => variables.add(v));
+    for (const v of p.variables) variables.add(v);
     return Item.fromObjectWithHeader(stamp(p.object, FN, path, scope), headerOf(FN, source, p.object));
   });
   results.push(...unlistedNamespace(resolved, items));

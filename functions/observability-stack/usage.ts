@@ -1,6 +1,7 @@
 import { docUrl, schemaUrl } from '../common/links.ts';
 
-export const usage = `observability-stack: expand an ObservabilityConfig into Flux manifests for Grafana Loki, Tempo and Pyroscope.
+export const usage = `observability-stack: expand an ObservabilityConfig into Flux manifests for Grafana Loki, Tempo,
+Pyroscope and the Grafana Alloy collector that feeds them.
 
 Usage:
   observability-stack [flags] < resource-list.yaml > out.yaml   KRM function (kpt, kustomize)
@@ -8,6 +9,12 @@ Usage:
 
 Reads a ResourceList (config.kubernetes.io/v1) on stdin and writes one on stdout. The config is the
 functionConfig, or else the one ObservabilityConfig (observability.krm.dev/v1alpha1) in the items.
+Writes, under <spec.namespace>/: namespace.yaml (spec.createNamespace), a chart source and a
+HelmRelease per system (loki, tempo, pyroscope; alloy with spec.collector.enabled), the Pyroscope
+HTTPRoute, Grafana datasources and dashboards (spec.grafana: sidecar ConfigMaps or grafana-operator
+CRs), the stack's self-alerts (spec.monitoring.alerts) and, with spec.flux.kustomization, a Flux
+Kustomization. Each generated object records its config, so several configs share a package; items
+it does not own pass through unchanged.
 
 Flags (compatible with kpt-functions based functions):
   -i, --input FILE             read the ResourceList from FILE instead of stdin ("-" is stdin)

@@ -8,14 +8,14 @@ import { fluxPathFindings } from './flux-path.ts';
 import { literalCredentials } from './credential-check.ts';
 import { collectorFindings } from './collector-validate.ts';
 import { grafanaFindings } from './grafana-validate.ts';
-import type { ObservabilityConfig } from './schema.ts';
+import { type ObservabilityConfig, TEMPO_MAX_BLOCK_DURATION } from './schema.ts';
 import type { Resolved } from './resolve.ts';
 
-export type Finding = { severity: 'error' | 'warning'; field: string; message: string };
+type Finding = { severity: 'error' | 'warning'; field: string; message: string };
 type Spec = ObservabilityConfig['spec'];
 type Report = (field: string, message: string) => void;
 
-export function findings(r: Resolved): Finding[] {
+function findings(r: Resolved): Finding[] {
   const s = r.spec;
   const out: Finding[] = [];
   const err: Report = (field, message) => out.push({ severity: 'error', field, message });
@@ -201,6 +201,13 @@ function tempo(r: Resolved, err: Report, warn: Report): void {
       distributed
         ? `ignored: tempo-distributed ${version} has no Kafka write path; set spec.tempo.chart.version to a 3.x release to use it.`
         : 'ignored: Kafka is only used by Tempo Distributed with tempo-distributed 3.x.',
+    );
+  }
+  // Only a value other than the default can be told from an unset field after parsing.
+  if (kafkaChart && t.maxBlockDuration !== TEMPO_MAX_BLOCK_DURATION) {
+    warn(
+      'spec.tempo.maxBlockDuration',
+      `ignored: tempo-distributed ${version} runs Tempo 3, which has no ingesters (block-builders cut blocks from Kafka); remove it.`,
     );
   }
   const components = Object.keys(r.tempo.defaultReplicas);

@@ -120,8 +120,8 @@ export function checkValues(r: Resolved, resourceRef: ResourceRef, file?: { path
         const hint = u.near ? `did you mean "${u.near}"? ` : '';
         const message =
           u.near === undefined && u.shape
-            ? `${at(u.path)} is a mapping, but chart ${chart} ${version} has ${u.shape} there: Helm passes the keys below it on and the chart ignores them`
-            : `${at(u.path)}: chart ${chart} ${version} has no such value; ${hint}Helm accepts the key and the chart ignores it`;
+            ? `is a mapping, but chart ${chart} ${version} has ${u.shape} there: Helm passes the keys below it on and the chart ignores them`
+            : `chart ${chart} ${version} has no such value; ${hint}Helm accepts the key and the chart ignores it`;
         out.push(warning(message, { resourceRef, file, field: at(u.path), ...(u.near ? { proposedValue: u.near } : {}) }));
       }
     }
@@ -130,7 +130,7 @@ export function checkValues(r: Resolved, resourceRef: ResourceRef, file?: { path
       if (!field) continue;
       out.push(
         warning(
-          `${at(o.path)} (${short(o.user)}) overrides ${field}, which generates ${short(o.generated)} there: the values win. ` +
+          `this key (${short(o.user)}) overrides ${field}, which generates ${short(o.generated)} there: the values win. ` +
             `Set ${field} instead, or remove the key from ${base}.`,
           { resourceRef, file, field: at(o.path), currentValue: isMap(o.user) || Array.isArray(o.user) ? undefined : o.user },
         ),

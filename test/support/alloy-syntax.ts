@@ -226,7 +226,8 @@ class Parser {
   private unary(refs: Traversal[], strings: string[]): void {
     if (this.is('-') || this.is('!')) {
       this.next();
-      return this.unary(refs, strings);
+      this.unary(refs, strings);
+      return;
     }
     this.primary(refs, strings);
   }
@@ -410,7 +411,7 @@ function checkScope(nodes: Node[], file: string, scopeArgs: Set<string> | undefi
     const cycle = walk(c.id);
     if (cycle) {
       kinds.cycle.push({ kind: 'cycle', message: `cycle: ${cycle.join(' -> ')}`, line: c.block.line, col: c.block.col });
-      cycle.forEach((id) => seen.add(id));
+      for (const id of cycle) seen.add(id);
     }
   }
   if (!scopeArgs) out.components.push(...comps);

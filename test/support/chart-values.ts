@@ -74,7 +74,7 @@ export function unknownValueKeys(chartDir: string, values: object, allowances: s
       const dflt = defaults[key];
       if (Array.isArray(value)) {
         // Elements are compared with the chart's first default element, when it is a map.
-        if (Array.isArray(dflt) && isMap(dflt[0])) value.forEach((e, i) => isMap(e) && walk(e, dflt[0], [...at, i]));
+        if (Array.isArray(dflt) && isMap(dflt[0])) for (const [i, e] of value.entries()) if (isMap(e)) walk(e, dflt[0], [...at, i]);
       } else if (isMap(value) && dflt !== null && dflt !== undefined) {
         walk(value, dflt, at); // a scalar or list default makes every key below unknown
       }

@@ -36,7 +36,10 @@ function add(root: ConfigKeyTrie, path: string): void {
       return;
     }
     let next = n.children.get(seg);
-    if (!next) n.children.set(seg, (next = node()));
+    if (!next) {
+      next = node();
+      n.children.set(seg, next);
+    }
     n = next;
   }
   n.leaf = true;
@@ -71,7 +74,7 @@ export function unknownConfigKeys(trie: ConfigKeyTrie, config: unknown): string[
     if (n.free || n.leaf) return;
     if (Array.isArray(value)) {
       const item = n.children.get('[]');
-      if (item) value.forEach((v, i) => walk(v, item, `${path}[${i}]`));
+      if (item) for (const [i, v] of value.entries()) walk(v, item, `${path}[${i}]`);
       return;
     }
     if (!isMap(value)) return;

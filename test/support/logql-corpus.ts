@@ -138,7 +138,7 @@ export const BROKEN: Broken[] = [
     msg: /line 2, column 39 near "1x \[5m\]\)": unexpected "1x"/,
   },
   { q: '{app="api"}\n  |~ `unclosed', at: (q) => q.indexOf('`'), msg: /line 2, column 6.*missing closing backtick/ },
-  { q: '{app="x"} |= "' + 'a'.repeat(131072) + '"', at: () => 0, msg: /longer than Loki's limit of 131071 bytes/ },
+  { q: `{app="x"} |= "${'a'.repeat(131072)}"`, at: () => 0, msg: /longer than Loki's limit of 131071 bytes/ },
   // Loki's validateMatchers: a selector must not match every stream.
   { q: '{app=~".*"}', at: () => 0, msg: /only has matchers that also match an empty value, so it would select every stream/ },
   { q: 'count_over_time({foo!="bar"}[5m])', at: (q) => q.indexOf('{'), msg: /select every stream/ },

@@ -147,9 +147,9 @@ export class LogQLGen {
         return f;
       }
       case 2:
-        return `| json${this.chance(0.3) ? ' ' + this.list(1 + Math.floor(this.r() * 2), () => (this.chance(0.5) ? `${this.label()}=${this.str()}` : this.label())) : ''}`;
+        return `| json${this.chance(0.3) ? ` ${this.list(1 + Math.floor(this.r() * 2), () => (this.chance(0.5) ? `${this.label()}=${this.str()}` : this.label()))}` : ''}`;
       case 3:
-        return `| logfmt${this.chance(0.3) ? ' --strict' : ''}${this.chance(0.2) ? ' --keep-empty' : ''}${this.chance(0.05) ? ' --foo' : ''}${this.chance(0.2) ? ' ' + this.label() : ''}`;
+        return `| logfmt${this.chance(0.3) ? ' --strict' : ''}${this.chance(0.2) ? ' --keep-empty' : ''}${this.chance(0.05) ? ' --foo' : ''}${this.chance(0.2) ? ` ${this.label()}` : ''}`;
       case 4:
         return `| regexp ${this.str()}`;
       case 5:
@@ -204,13 +204,13 @@ export class LogQLGen {
       () => s + r() + p() + u(),
       () => s + r() + o() + p() + u(),
       () => s + r() + u(),
-      () => `(${s})` + r(),
-      () => `(${s + p()})` + r(),
+      () => `(${s})${r()}`,
+      () => `(${s + p()})${r()}`,
       () => `(${s + r()})`,
       () => s + p() + r() + p(),
-      () => `(${s + p() + u()})` + r(),
-      () => `(${s + u()})` + r() + o(),
-      () => `(${s})` + r() + u(),
+      () => `(${s + p() + u()})${r()}`,
+      () => `(${s + u()})${r()}${o()}`,
+      () => `(${s})${r()}${u()}`,
       () => `(${s + r() + p()})`,
     ];
     return this.pick(forms)();
@@ -227,7 +227,7 @@ export class LogQLGen {
       case 1: {
         const op = this.pick(RANGE_OPS);
         const param = this.chance(op === 'quantile_over_time' ? 0.8 : 0.05) ? `${this.pick(NUMBERS)}, ` : '';
-        return `${op}(${param}${this.logRange()})${this.chance(0.15) ? ' ' + this.grouping() : ''}`;
+        return `${op}(${param}${this.logRange()})${this.chance(0.15) ? ` ${this.grouping()}` : ''}`;
       }
       case 2: {
         const op = this.pick(VECTOR_OPS);
@@ -288,12 +288,16 @@ export class LogQLGen {
         break;
       case 3:
         toks.splice(at, 0, this.pick([' ', '(', ')', ',', '|', '{', '}', '[5m]', ' or ', ' by (a) ', '"x"', '1', '#', '-', 'json', '\n']));
-      default: {
-        const s = toks.join('');
-        const i = Math.floor(this.r() * s.length);
-        return s.slice(0, i) + this.pick(['', 'x', ' ', '"', '`', '\\', '0', '.', ':', 'µ', '\u00a0']) + s.slice(i + 1);
-      }
+        // An insert also changes a character (as it always has: the seeded corpora stay the same).
+        return this.changeCharacter(toks.join(''));
+      default:
+        return this.changeCharacter(toks.join(''));
     }
     return toks.join('');
+  }
+
+  private changeCharacter(s: string): string {
+    const i = Math.floor(this.r() * s.length);
+    return s.slice(0, i) + this.pick(['', 'x', ' ', '"', '`', '\\', '0', '.', ':', 'µ', '\u00a0']) + s.slice(i + 1);
   }
 }

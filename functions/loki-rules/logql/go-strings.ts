@@ -20,7 +20,10 @@ export function lexicalScan(q: string): void {
       stack.push({ ch: c, at: i });
     } else if (c === ')' || c === ']' || c === '}') {
       const open = stack.pop();
-      if (!open) return syntaxError(i, `unexpected "${c}" without a matching opening bracket`);
+      if (!open) {
+        syntaxError(i, `unexpected "${c}" without a matching opening bracket`);
+        return;
+      }
       if (CLOSER[open.ch] !== c) {
         const { line, column } = lineColumn(q, open.at);
         syntaxError(i, `"${c}" does not close "${open.ch}" opened at line ${line}, column ${column} (expected "${CLOSER[open.ch]}")`);

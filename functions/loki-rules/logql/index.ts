@@ -11,7 +11,7 @@ import { recognizeLogQL } from './recognizer.ts';
 import type { LogQLResult } from './types.ts';
 
 export { matchesEmpty } from './re2.ts';
-export { lineColumn, type LabelMatcher, type LogQLResult, type LogQLWarning } from './types.ts';
+export { lineColumn, type LabelMatcher, type LogQLResult } from './types.ts';
 
 /** `recognizer: false` skips the recognizer (the tests compare the two paths). */
 export function checkLogQL(expr: string, { recognizer = true } = {}): LogQLResult {

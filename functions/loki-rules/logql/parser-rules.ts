@@ -2,6 +2,7 @@
 // pure data and predicates over the parts of a query. Both checkers use them: the Lezer-based
 // one (lezer-checker.ts) turns a problem into an error at the part's position, the recognizer
 // (recognizer.ts) hands the query to the Lezer-based one. One place, so they cannot drift.
+import { PROM_LABEL_NAME } from '../../common/formats.ts';
 import { anchored, compileRe2, isLiteral, matchesEmpty, type Re2 } from './re2.ts';
 import type { LabelMatcher } from './types.ts';
 
@@ -12,7 +13,8 @@ import type { LabelMatcher } from './types.ts';
  */
 export const MAX_QUERY_BYTES = 131072;
 
-export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Label names in selectors, label filters and label_replace: Prometheus label syntax. */
+export const LABEL_NAME = PROM_LABEL_NAME;
 /** Operators Loki treats as set operations: a plain number is never an operand. */
 export const SET_OPS = new Set(['and', 'or', 'unless']);
 /** Go's one-letter string escapes (strconv.Unquote in a double-quoted string). */
@@ -114,7 +116,7 @@ const GROUPING_ALLOWED = new Set([
 export const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 
 /** Which part of an aggregation a problem is about (the Lezer-based checker reports it there). */
-export type Part = 'op' | 'param' | 'grouping' | 'unwrap' | 'expr';
+type Part = 'op' | 'param' | 'grouping' | 'unwrap' | 'expr';
 export type Problem = [Part, string] | null;
 
 /** `d`: the text between the brackets of a range, trimmed. */

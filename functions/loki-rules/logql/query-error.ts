@@ -27,7 +27,7 @@ export const invalid = (offset: number, detail: string): never => {
 export function errorResult(expr: string, e: QueryError): LogQLResult {
   const { line, column } = lineColumn(expr, e.offset);
   const rest = (expr.slice(e.offset).split('\n')[0] ?? '').trimEnd();
-  const near = rest === '' ? '' : ` near "${rest.length > 24 ? rest.slice(0, 24) + '…' : rest}"`;
+  const near = rest === '' ? '' : ` near "${rest.length > 24 ? `${rest.slice(0, 24)}…` : rest}"`;
   const kind = e.syntax ? 'syntax error' : 'invalid query';
   return { ok: false, message: `${kind} at line ${line}, column ${column}${near}: ${e.detail}`, offset: e.offset, line, column };
 }

@@ -12,40 +12,30 @@
 // decides and words the message. So it may decline freely but must never accept what Loki
 // refuses: test/logql-recognizer.test.ts compares the two on the test corpora, generated queries and
 // mutations of them, and test/logql-loki-corpus.test.ts both against Loki's own parser tests.
+//
+// By role: recognizer-cursor.ts reads tokens and literals, recognizer-pipeline.ts log queries
+// (selector and pipeline stages), and this file the metric side: binary operations with Loki's
+// precedence, aggregations, log ranges and label_replace.
 import {
   BIN_PREC,
-  GO_SIMPLE_ESCAPES,
-  anchoredRegexProblem,
-  LABEL_NAME,
   MAX_QUERY_BYTES,
   PROM_DURATION,
   RIGHT_ASSOC,
   SET_OPS,
   labelReplaceWarning,
-  patternProblem,
   rangeAggregationProblem,
   rangeProblem,
-  regexpParserProblem,
-  regexProblem,
-  selectorProblem,
   vectorAggregationProblem,
 } from './parser-rules.ts';
-import { COMPARISONS, DECLINE, KEYWORDS, LINE_FILTERS, MATCH_OPS, RANGE_OPS, VECTOR_OPS, decline, tokenize, type Token } from './tokens.ts';
-import type { LabelMatcher, LogQLOk, MatchOp } from './types.ts';
+import { LogQueryRecognizer, type Stages } from './recognizer-pipeline.ts';
+import { DECLINE, RANGE_OPS, VECTOR_OPS, decline } from './tokens.ts';
+import type { LogQLOk } from './types.ts';
 
 /** What the precedence climb needs of an operand: log query (never an operand) or plain number. */
 interface Operand {
   log: boolean;
   literal: boolean;
 }
-interface Stages {
-  stages: boolean;
-  unwrap: boolean;
-}
-
-const NUMBER = /^\d+(\.\d+)?$/;
-const DURATION = /^(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+(\.\d+)?s)?(\d+(\.\d+)?ms)?$/;
-const BYTES = /^\d+(\.\d+)?(B|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB)$/;
 
 export function recognizeLogQL(q: string): LogQLOk | null {
   // A UTF-16 unit is at most 3 UTF-8 bytes: a query that could reach Loki's limit goes to the Lezer-based checker, which counts.
@@ -58,76 +48,13 @@ export function recognizeLogQL(q: string): LogQLOk | null {
   }
 }
 
-class Recognizer {
-  private readonly toks: Token[];
-  private i = 0;
-  private readonly selectors: LabelMatcher[][] = [];
-
-  constructor(private readonly q: string) {
-    this.toks = tokenize(q);
-  }
-
+class Recognizer extends LogQueryRecognizer {
   query(): LogQLOk {
     if (this.toks.length === 0) decline();
     const top = this.expr(0);
     if (this.i !== this.toks.length) decline();
     return { ok: true, kind: top.log ? 'log' : 'metric', matchers: this.selectors };
   }
-
-  // ------------------------------------------------------------ tokens
-
-  private peek(ahead = 0): Token | undefined {
-    return this.toks[this.i + ahead];
-  }
-  private text(tok: Token | undefined): string {
-    return tok ? this.q.slice(tok.s, tok.e) : '';
-  }
-  private is(t: string, ahead = 0): boolean {
-    return this.peek(ahead)?.t === t;
-  }
-  private isWord(word: string, ahead = 0): boolean {
-    return this.is('id', ahead) && this.text(this.peek(ahead)) === word;
-  }
-  private next(): Token {
-    return this.toks[this.i++] ?? decline();
-  }
-  private expect(t: string): Token {
-    return this.is(t) ? this.next() : decline();
-  }
-
-  /** A label name Lezer reads as a plain identifier. */
-  private labelName(): string {
-    const name = this.text(this.expect('id'));
-    if (!LABEL_NAME.test(name) || KEYWORDS.has(name.toLowerCase())) decline();
-    return name;
-  }
-
-  /** A string literal's value, for the escapes every Go version reads the same way. */
-  private string(): string {
-    const raw = this.text(this.expect('str'));
-    if (raw[0] === '`' || !raw.includes('\\')) return raw.slice(1, -1);
-    let value = '';
-    for (let i = 1; i < raw.length - 1; i++) {
-      if (raw[i] !== '\\') {
-        value += raw[i];
-        continue;
-      }
-      value += GO_SIMPLE_ESCAPES[raw[++i]!] ?? decline();
-    }
-    return value;
-  }
-
-  private number(): string {
-    const n = this.text(this.expect('num'));
-    return NUMBER.test(n) ? n : decline();
-  }
-
-  /** A line filter's regex, or (`anchored`) a matcher's or label_replace's, which Loki also compiles anchored. */
-  private regex(re: string, anchored?: 'matcher' | 'label_replace'): void {
-    if (anchored ? anchoredRegexProblem(re, anchored) : typeof regexProblem(re) === 'string') decline();
-  }
-
-  // ------------------------------------------------------------ expressions
 
   /** Precedence climbing with Loki's table, so set operations see the operands Loki gives them. */
   private expr(minPrec: number): Operand {
@@ -310,194 +237,5 @@ class Recognizer {
     this.expect(')');
     if (labelReplaceWarning(args[0]!)) decline();
     this.regex(args[3]!, 'label_replace');
-  }
-
-  // ------------------------------------------------------------ log queries
-
-  private logQuery(): void {
-    this.selector();
-    if (this.pipeline(false).unwrap) decline();
-  }
-
-  private selector(): void {
-    this.expect('{');
-    const matchers: LabelMatcher[] = [];
-    do matchers.push(this.matcher(this.labelName()));
-    while (this.is(',') && ++this.i);
-    this.expect('}');
-    if (selectorProblem(matchers)) decline();
-    this.selectors.push(matchers);
-  }
-
-  /** `name` read; an operator and a string follow. */
-  private matcher(name: string): LabelMatcher {
-    const op = this.next().t;
-    if (!MATCH_OPS.has(op)) decline();
-    const value = this.string();
-    if (op === '=~' || op === '!~') this.regex(value, 'matcher');
-    return { name, op: op as MatchOp, value };
-  }
-
-  /** Stages up to the first token that is not one; an unwrap (and its label filters) only when allowed, and last. */
-  private pipeline(unwrapAllowed: boolean): Stages {
-    let stages = false;
-    for (;;) {
-      const tok = this.peek();
-      if (tok && LINE_FILTERS.has(tok.t)) {
-        this.lineFilter();
-        stages = true;
-        continue;
-      }
-      if (!tok || tok.t !== '|') return { stages, unwrap: false };
-      this.i++;
-      if (this.isWord('unwrap')) {
-        if (!unwrapAllowed) decline();
-        this.unwrap();
-        return { stages, unwrap: true };
-      }
-      this.stage();
-      stages = true;
-    }
-  }
-
-  /** `|= "a" or ip("b") or "c"`: strings and ip() in any order (Loki's lineFilter/orFilter). */
-  private lineFilter(): void {
-    const op = this.next().t;
-    const regex = op === '|~' || op === '!~';
-    for (;;) {
-      if (this.isWord('ip')) {
-        this.i++;
-        this.expect('(');
-        this.string();
-        this.expect(')');
-      } else {
-        const value = this.string();
-        if (regex) this.regex(value);
-      }
-      if (!this.isWord('or')) return;
-      this.i++;
-    }
-  }
-
-  /** After `|`. */
-  private stage(): void {
-    const word = this.is('id') ? this.text(this.peek()) : '';
-    switch (word) {
-      case 'json':
-        this.i++;
-        this.extractions();
-        return;
-      case 'logfmt':
-        this.i++;
-        while (this.is('flag')) this.i++;
-        this.extractions();
-        return;
-      case 'regexp': {
-        this.i++;
-        if (regexpParserProblem(this.string())) decline();
-        return;
-      }
-      case 'pattern':
-        this.i++;
-        if (patternProblem(this.string())) decline();
-        return;
-      case 'unpack':
-      case 'decolorize':
-        this.i++;
-        return;
-      case 'line_format':
-        this.i++;
-        this.string();
-        return;
-      case 'label_format':
-        this.i++;
-        do {
-          this.labelName();
-          this.expect('=');
-          if (this.is('str')) this.string();
-          else this.labelName();
-        } while (this.is(',') && ++this.i);
-        return;
-      case 'drop':
-      case 'keep':
-        this.i++;
-        do {
-          const name = this.labelName();
-          if (this.peek() && MATCH_OPS.has(this.peek()!.t)) this.matcher(name);
-        } while (this.is(',') && ++this.i);
-        return;
-      default:
-        this.labelFilter();
-    }
-  }
-
-  /** `| json a, b="c"`: an optional list, present when a label name follows. */
-  private extractions(): void {
-    if (!this.is('id')) return;
-    do {
-      this.labelName();
-      if (this.is('=')) {
-        this.i++;
-        this.string();
-      }
-    } while (this.is(',') && ++this.i);
-  }
-
-  /** After `| unwrap`: a label or a conversion of one, then only label filters. */
-  private unwrap(): void {
-    this.i++;
-    const conv = this.isWord('bytes') || this.isWord('duration') || this.isWord('duration_seconds');
-    if (conv) {
-      this.i++;
-      this.expect('(');
-    }
-    this.labelName();
-    if (conv) this.expect(')');
-    while (this.is('|')) {
-      this.i++;
-      this.labelFilter();
-    }
-  }
-
-  /** Label filters joined by `,`, `and`, `or` or (Loki's `labelFilter labelFilter`) nothing. */
-  private labelFilter(): void {
-    for (;;) {
-      if (this.is('(')) {
-        this.i++;
-        this.labelFilter();
-        this.expect(')');
-      } else {
-        this.labelPredicate();
-      }
-      if (this.is(',') || this.isWord('and') || this.isWord('or')) {
-        this.i++;
-        continue;
-      }
-      const next = this.peek(1);
-      // Without a space between them the Lezer-based checker cannot rewrite the pair (grammar-gaps.ts).
-      const spaced = /\s/.test(this.q[(this.peek()?.s ?? 1) - 1] ?? '');
-      const juxtaposed =
-        spaced && this.is('id') && !KEYWORDS.has(this.text(this.peek()).toLowerCase()) && next && (COMPARISONS.has(next.t) || MATCH_OPS.has(next.t));
-      if (!juxtaposed && !(spaced && this.is('('))) return;
-    }
-  }
-
-  private labelPredicate(): void {
-    const name = this.labelName();
-    const op = this.peek()?.t ?? decline();
-    if (this.is('str', 1)) {
-      this.matcher(name);
-      return;
-    }
-    this.i++;
-    if ((op === '=' || op === '!=') && this.isWord('ip')) {
-      this.i++;
-      this.expect('(');
-      this.string();
-      this.expect(')');
-      return;
-    }
-    const value = this.text(this.expect('num'));
-    if (!COMPARISONS.has(op) || !(NUMBER.test(value) || DURATION.test(value) || BYTES.test(value))) decline();
   }
 }

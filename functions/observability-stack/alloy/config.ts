@@ -1,5 +1,6 @@
 // The collector's Alloy configuration as a model (model.ts): which pipelines exist follows
 // spec.collector and the backends deployed; every address comes from the backends' final values.
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from '../otlp.ts';
 import type { Resolved } from '../resolve.ts';
 import { type Releases, LOKI_OTLP_PATH, LOKI_PUSH_PATH, hostPort, httpUrl, lokiEndpoints, pyroscopeEndpoints, tempoEndpoints } from '../backends.ts';
 import { type AlloyConfig, type Component, type Expr, add, block, call, component, object, ref, userText } from './model.ts';
@@ -10,8 +11,6 @@ import { excludeRule, podLogRules, pprofRules, PPROF_TYPES, profileTargetRules, 
 export const POD_LOG_ROOT = '/var/log/pods';
 /** The Alloy chart sets HOSTNAME to spec.nodeName: the node-local discovery filter. */
 const NODE_ENV = 'HOSTNAME';
-export const OTLP_GRPC_PORT = 4317;
-export const OTLP_HTTP_PORT = 4318;
 const TENANT_HEADER = 'X-Scope-OrgID';
 
 /** The addresses the collector sends to, resolved from the backends' releases. */
@@ -62,7 +61,10 @@ export function alloyConfig(r: Resolved, dest: Destinations): AlloyConfig {
   const c = r.spec.collector;
   const components: Component[] = [];
   /** Adds a component to the file, in order, and returns it for references. */
-  const declare = <T extends Component>(x: T): T => (components.push(x), x);
+  const declare = <T extends Component>(x: T): T => {
+    components.push(x);
+    return x;
+  };
   const scope = scopeRules(c.namespaces);
 
   const wantPodLogs = c.logs.pods && !!dest.lokiPush;
@@ -73,24 +75,10 @@ export function alloyConfig(r: Resolved, dest: Destinations): AlloyConfig {
   const wantOtlp = c.otlp.enabled && !!(tracesOut || dest.lokiOtlp);
 
   // One writer per backend, referenced by every pipeline that sends there; declared after them.
-  const lokiWrite =
-    wantPodLogs || wantEvents
-      ? component(
-          'loki.write',
-          'default',
-          { external_labels: externalLabels(r) },
-          block('endpoint', { url: dest.lokiPush!, headers: tenantHeaders(dest.lokiTenant) }),
-        )
-      : undefined;
-  const pyroscopeWrite =
-    wantPprof || wantEbpf
-      ? component(
-          'pyroscope.write',
-          'default',
-          { external_labels: externalLabels(r) },
-          block('endpoint', { url: dest.pyroscope!, headers: tenantHeaders(dest.pyroscopeTenant) }),
-        )
-      : undefined;
+  const writer = <T extends 'loki.write' | 'pyroscope.write'>(type: T, url: string, tenant: string | undefined) =>
+    component(type, 'default', { external_labels: externalLabels(r) }, block('endpoint', { url, headers: tenantHeaders(tenant) }));
+  const lokiWrite = wantPodLogs || wantEvents ? writer('loki.write', dest.lokiPush!, dest.lokiTenant) : undefined;
+  const pyroscopeWrite = wantPprof || wantEbpf ? writer('pyroscope.write', dest.pyroscope!, dest.pyroscopeTenant) : undefined;
 
   // One node-local pod discovery shared by pod logs and profiles: each collector pod sees only the pods of its node.
   const pods =

@@ -3,7 +3,8 @@
 import type { Releases } from '../backends.ts';
 import type { Values } from '../merge.ts';
 import type { Resolved } from '../resolve.ts';
-import { OTLP_GRPC_PORT, OTLP_HTTP_PORT, POD_LOG_ROOT, alloyConfig, destinations } from './config.ts';
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from '../otlp.ts';
+import { POD_LOG_ROOT, alloyConfig, destinations } from './config.ts';
 import type { AlloyConfig } from './model.ts';
 import { forHelmTpl, render } from './render.ts';
 

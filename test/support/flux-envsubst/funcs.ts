@@ -33,23 +33,23 @@ function applyFunc(name: string, s: string, args: string[]): string {
     case '^^':
       return mapAll(s, (c) => c.toUpperCase());
     case '#':
-      return args.length === 0 ? String(encoder.encode(s).length) : trim(s, a, false, false);
+      return a === undefined ? String(encoder.encode(s).length) : trim(s, a, false, false);
     case '##':
-      return args.length ? trim(s, a, true, false) : s;
+      return a !== undefined ? trim(s, a, true, false) : s;
     case '%':
-      return args.length ? trim(s, a, false, true) : s;
+      return a !== undefined ? trim(s, a, false, true) : s;
     case '%%':
-      return args.length ? trim(s, a, true, true) : s;
+      return a !== undefined ? trim(s, a, true, true) : s;
     case ':':
       return toSubstr(s, args);
     case '/#':
-      return args.length === 2 && s.startsWith(a) ? goReplace(s, a, b, 1) : s;
+      return args.length === 2 && a !== undefined && b !== undefined && s.startsWith(a) ? goReplace(s, a, b, 1) : s;
     case '/%':
-      return args.length === 2 && s.endsWith(a) ? s.slice(0, s.length - a.length) + b : s;
+      return args.length === 2 && a !== undefined && b !== undefined && s.endsWith(a) ? s.slice(0, s.length - a.length) + b : s;
     case '/':
-      return args.length ? goReplace(s, a, b ?? '', 1) : s;
+      return a !== undefined ? goReplace(s, a, b ?? '', 1) : s;
     case '//':
-      return args.length ? goReplace(s, a, b ?? '', -1) : s;
+      return a !== undefined ? goReplace(s, a, b ?? '', -1) : s;
     default:
       return s === '' && args.length ? args.join('') : s; // toDefault, also for ':?', ':+' ...
   }
@@ -76,8 +76,8 @@ function goReplace(s: string, old: string, nw: string, n: number): string {
   return n < 0 ? s.split(old).join(nw) : s.replace(old, () => nw);
 }
 
-function goAtoi(s: string): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+function goAtoi(s: string | undefined): number | undefined {
+  if (s === undefined || !/^[+-]?[0-9]+$/.test(s)) return undefined;
   const n = BigInt(s);
   if (n > 0x7fffffffffffffffn || n < -0x8000000000000000n) return undefined;
   const cap = BigInt(Number.MAX_SAFE_INTEGER); // strings are far shorter; clamping keeps the outcome

@@ -30,8 +30,10 @@ export function substitute(text: string, vars: Record<string, string>, opts: Sub
     if (e instanceof ParseError) throw new FluxSubstitutionError(e.reason, e.reason as FluxErrorReason);
     throw e;
   }
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(vars, k);
-  return evalNodes(nodes, (name) => [has(name) ? vars[name] : '', strict ? has(name) : true]);
+  return evalNodes(nodes, (name) => {
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+    return [value ?? '', strict ? value !== undefined : true];
+  });
 }
 
 /**
@@ -84,8 +86,9 @@ export function applyToObject<T extends object>(obj: T, vars: Record<string, str
     throw e;
   }
   const doc = YAML.parseDocument(out, YAML_V2);
-  if (doc.errors.length) {
-    throw new FluxSubstitutionError(`envsubst error: YAMLToJSON: ${doc.errors[0].message}`, 'yaml');
+  const [firstError] = doc.errors;
+  if (firstError) {
+    throw new FluxSubstitutionError(`envsubst error: YAMLToJSON: ${firstError.message}`, 'yaml');
   }
   return doc.toJS() as T;
 }
