@@ -37,6 +37,8 @@ const cases: Case[] = [
   ['flux dependsOn bad name', { flux: { dependsOn: [{ name: 'Open_EBS' }] } }, 'spec.flux.dependsOn.0.name', /DNS-1123/],
   ['alertmanager url without scheme', { alertmanager: { url: 'alertmanager:9093' } }, 'spec.alertmanager.url', /http:\/\//],
   ['loki mode unknown', { loki: { mode: 'Monolith' } }, 'spec.loki.mode', /one of "SingleBinary"/],
+  ['loki mode part of one', { loki: { mode: 'Scalable' } }, 'spec.loki.mode', /got "Scalable": did you mean "SimpleScalable"\?$/],
+  ['loki mode in lower case', { loki: { mode: 'singlebinary' } }, 'spec.loki.mode', /did you mean "SingleBinary"\?$/],
   ['loki enabled as string', { loki: { enabled: 'yes' } }, 'spec.loki.enabled', /must be a boolean/],
   ['loki searchNamespace list', { loki: { rules: { searchNamespace: ['a', 'b'] } } }, 'spec.loki.rules.searchNamespace', /must be a string/],
   ['loki searchNamespace bad', { loki: { rules: { searchNamespace: 'all namespaces' } } }, 'spec.loki.rules.searchNamespace', /ALL or a comma-separated/],

@@ -94,6 +94,50 @@ test('label: a misspelt ObservabilityConfig kind is a warning naming the kind, a
   t.like(labelsOf(r.cm('shop', 'loki-rules-x')), { loki_rule: 'true' });
 });
 
+test('a near-miss of LokiRule (kind: LokiRules) is a warning naming the item, not silence', (t) => {
+  const input = [obsConfig(), { ...lokiRule('api', 'shop'), kind: 'LokiRules' }, { ...lokiRule('web', 'shop'), kind: 'lokirule' }];
+  const r = run(input);
+  t.deepEqual(r.errors, []);
+  t.deepEqual(r.generated, []);
+  t.is(r.warnings.length, 2, JSON.stringify(r.warnings));
+  t.like(r.warnings[0], {
+    resourceRef: { kind: 'LokiRules', name: 'api', namespace: 'shop' },
+    field: { path: 'kind', currentValue: 'LokiRules', proposedValue: 'LokiRule' },
+  });
+  t.regex(
+    r.warnings[0]!.message,
+    /^loki-rules ignores an item of kind LokiRules \(api\): did you mean kind: LokiRule \(apiVersion: observability\.krm\.dev\/v1alpha1\)\?/,
+  );
+  t.regex(r.warnings[1]!.message, /kind lokirule \(web\): did you mean kind: LokiRule/);
+  // A kind of another group counts when it is that close; the real LokiRule next to it still generates.
+  const other = run([{ ...lokiRule('x'), apiVersion: 'example.org/v1', kind: 'LokiRul' }, lokiRule('y', 'shop')]);
+  t.is(other.generated.length, 1);
+  t.like(other.warnings, [{ field: { currentValue: 'LokiRul', proposedValue: 'LokiRule' } }]);
+});
+
+test('a kind of our API group that is no near-miss of LokiRule is taken for a misspelt config; unrelated kinds say nothing', (t) => {
+  const ours = run([{ ...lokiRule('a'), kind: 'Observability' }, lokiRule('b', 'shop')]);
+  t.is(ours.warnings.length, 1, JSON.stringify(ours.warnings));
+  t.regex(ours.warnings[0]!.message, /^no ObservabilityConfig found, but there is an item of kind Observability/);
+  const unrelated = [
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'p' } },
+    { apiVersion: 'loki.grafana.com/v1', kind: 'AlertingRule', metadata: { name: 'a' } },
+    { apiVersion: 'example.org/v1', kind: 'Rule', metadata: { name: 'r' } },
+    { apiVersion: 'example.org/v1', kind: 'Config', metadata: { name: 'c' } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'x' } },
+  ];
+  const quiet = run([...unrelated, lokiRule('b', 'shop')]);
+  t.deepEqual(quiet.results, []);
+  t.is(quiet.generated.length, 1);
+});
+
+test('a functionConfig of a near-miss kind gets the same hint', (t) => {
+  const r = run([], { ...lokiRule('a'), kind: 'LokiRules' });
+  t.is(r.errors.length, 1);
+  t.regex(r.errors[0]!.message, /the functionConfig is a LokiRules .*\(did you mean kind: LokiRule\?\)/);
+  t.like(r.errors[0], { field: { path: 'kind', proposedValue: 'LokiRule' } });
+});
+
 test('label: the ObservabilityConfig is read leniently, but a wrong label type is an error', (t) => {
   const odd = obsConfig({ label: 'ok' }, { somethingNew: { x: 1 }, tempo: 'not even a mapping' });
   t.deepEqual(run([odd, lokiRule('a', 'shop')]).errors, [], 'fields loki-rules does not read are not its business');

@@ -92,11 +92,24 @@ test('group rules must be a non-empty list', (t) => {
 
 test('unknown group and rule fields are errors listing the allowed ones', (t) => {
   const fs = run([{ name: 'g', evaluation_interval: '1m', rules: [alert({ annotation: { a: 'b' } })] }]);
-  t.is(only(t, fs, `${BASE}.0.evaluation_interval`).message, 'unknown field "evaluation_interval" in rule group; allowed fields: name, interval, limit, rules');
+  t.is(
+    only(t, fs, `${BASE}.0.evaluation_interval`).message,
+    'unknown field "evaluation_interval" in rule group; did you mean "interval"? allowed fields: name, interval, limit, rules',
+  );
   t.is(
     only(t, fs, `${BASE}.0.rules.0.annotation`).message,
-    'unknown field "annotation" in rule; allowed fields: alert, record, expr, for, keep_firing_for, labels, annotations',
+    'unknown field "annotation" in rule; did you mean "annotations"? allowed fields: alert, record, expr, for, keep_firing_for, labels, annotations',
   );
+  const far = run([{ name: 'g', rules: [alert({ severity: 'page' })] }]);
+  t.regex(only(t, far, `${BASE}.0.rules.0.severity`).message, /^unknown field "severity" in rule; allowed fields: /, 'nothing close: no guess');
+});
+
+test('an unknown rule field names the allowed one it is closest to', (t) => {
+  const fs = run(group(alert({ for: undefined, fro: '5m', expresion: 'x' }), record({ Record: 'y' })));
+  t.regex(only(t, fs, `${BASE}.0.rules.0.fro`).message, /^unknown field "fro" in rule; did you mean "for"\? allowed fields:/);
+  t.regex(only(t, fs, `${BASE}.0.rules.0.expresion`).message, /^unknown field "expresion" in rule; did you mean "expr"\?/);
+  t.regex(only(t, fs, `${BASE}.0.rules.1.Record`).message, /did you mean "record"\?/);
+  t.regex(only(t, run([{ name: 'g', intervall: '1m', rules: [alert()] }]), `${BASE}.0.intervall`).message, /did you mean "interval"\?/);
 });
 
 test('a rule is either alerting or recording', (t) => {

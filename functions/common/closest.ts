@@ -1,14 +1,27 @@
 // "Did you mean" hints: the nearest known word to a misspelt one.
 
-/** The option nearest to `word`, if it is close enough to be a likely typo. */
-export function closest(word: string, options: string[]): string | undefined {
+/**
+ * The option nearest to `word`, if it is close enough to be a likely typo (case ignored). With
+ * `partial`, also the one option that contains the word or is contained in it (`Scalable` for
+ * SimpleScalable, `expression` for expr), for field names and enum values; kinds stay strict,
+ * so a user's `kind: Config` is never taken for ObservabilityConfig.
+ */
+export function closest(word: string, options: string[], { partial = false } = {}): string | undefined {
+  const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   for (const o of options) {
-    const dist = levenshtein(word.toLowerCase(), o.toLowerCase());
+    const dist = levenshtein(w, o.toLowerCase());
     if (dist < bestD) [best, bestD] = [o, dist];
   }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (bestD <= Math.max(2, Math.floor(word.length / 3))) return best;
+  if (!partial) return undefined;
+  // Four letters at least: "for" is inside too many words to be a hint.
+  const inside = options.filter((o) => {
+    const l = o.toLowerCase();
+    return Math.min(l.length, w.length) >= 4 && (l.includes(w) || w.includes(l));
+  });
+  return inside.length === 1 ? inside[0] : undefined;
 }
 
 function levenshtein(a: string, b: string): number {

@@ -37,24 +37,51 @@ export function lookupConfig(fc: Item | undefined, items: Item[]): { config?: It
 
 /** The kinds of our API group: the config and the rules loki-rules reads. */
 const LOKI_RULE_KIND = 'LokiRule';
-const OUR_KINDS = new Set([CONFIG_KIND, LOKI_RULE_KIND]);
+const OUR_KINDS = [CONFIG_KIND, LOKI_RULE_KIND];
+
+/**
+ * The kind of ours an item of another kind probably means: the one its kind is a likely typo of
+ * (`ObservabilityConf`, `LokiRules`), else, for any other kind of our API group (`kind:
+ * Observability`), the config's. Kinds of other groups that are not close mean nothing.
+ */
+export function meantKind(kind: string, group: string): string | undefined {
+  if (!kind || OUR_KINDS.includes(kind)) return undefined;
+  return closest(kind, OUR_KINDS) ?? (group === CONFIG_GROUP ? CONFIG_KIND : undefined);
+}
+
+/** The package items that probably mean `kind` but spell it otherwise, in package order. */
+export function nearMisses(items: Item[], kind: string): Item[] {
+  const meant = new Map<string, string | undefined>(); // packages hold thousands of items of a few kinds
+  const means = (i: Item) => {
+    const key = `${i.group}/${i.kind}`;
+    if (!meant.has(key)) meant.set(key, meantKind(i.kind, i.group));
+    return meant.get(key) === kind;
+  };
+  return items.filter(means);
+}
+
+/** "<lead> an item of kind X (name): did you mean kind: K (apiVersion: A)? <consequence>", on the item's kind. */
+export function nearKindResult(
+  item: Item,
+  kind: string,
+  apiVersion: string,
+  severity: typeof error | typeof warning,
+  lead: string,
+  consequence: string,
+): Result {
+  return severity(
+    `${lead} an item of kind ${item.kind}${item.name ? ` (${item.name})` : ''}: did you mean kind: ${kind} (apiVersion: ${apiVersion})? ${consequence}`,
+    { resourceRef: item.ref, file: item.file, field: 'kind', currentValue: item.kind, proposedValue: kind },
+  );
+}
 
 /**
  * A package item whose kind looks like a misspelt ObservabilityConfig (`ObservabilityConf`), as
  * a result of the given severity; `consequence` says what the function does without a config.
  */
 export function misspeltConfig(items: Item[], severity: typeof error | typeof warning, consequence: string): Result | undefined {
-  const near = new Map<string, boolean>(); // packages hold thousands of items of a few kinds
-  const isNear = (kind: string) => near.get(kind) ?? near.set(kind, kind !== CONFIG_KIND && !!closest(kind, [CONFIG_KIND])).get(kind)!;
-  // Also another kind of our API group (`kind: Observability`), too far for a typo of the config's
-  // kind, unless it is close to LokiRule's.
-  const ours = (i: Item) => i.group === CONFIG_GROUP && !OUR_KINDS.has(i.kind) && !closest(i.kind, [LOKI_RULE_KIND]);
-  const item = items.find((i) => i.kind && (isNear(i.kind) || ours(i)));
-  if (!item) return undefined;
-  return severity(
-    `no ObservabilityConfig found, but there is an item of kind ${item.kind}${item.name ? ` (${item.name})` : ''}: did you mean kind: ${CONFIG_KIND} (apiVersion: ${CONFIG_API_VERSION})? ${consequence}`,
-    { resourceRef: item.ref, file: item.file, field: 'kind', currentValue: item.kind, proposedValue: CONFIG_KIND },
-  );
+  const [item] = nearMisses(items, CONFIG_KIND);
+  return item && nearKindResult(item, CONFIG_KIND, CONFIG_API_VERSION, severity, 'no ObservabilityConfig found, but there is', consequence);
 }
 
 /**

@@ -33,7 +33,7 @@ function resultsOf(issue: z.core.$ZodIssue, ctx: IssueContext): Result[] {
       const field = [...base, k].join('.');
       const own = ctx.unknownField?.(base, k);
       if (own) return error(own, { resourceRef, file, field });
-      const near = closest(k, known);
+      const near = closest(k, known, { partial: true });
       const hint = near ? `did you mean "${near}"? ` : '';
       return error(`unknown field "${k}": ${hint}allowed fields here: ${known.join(', ')}`, { resourceRef, file, field });
     });
@@ -58,7 +58,7 @@ function resultsOf(issue: z.core.$ZodIssue, ctx: IssueContext): Result[] {
   if (current !== undefined && typeof current !== 'object' && issue.code !== 'invalid_type') {
     message += `; got ${shorten(JSON.stringify(current))}`;
     const options = issue.code === 'invalid_value' ? issue.values.filter((v): v is string => typeof v === 'string') : [];
-    const near = typeof current === 'string' ? closest(current, options) : undefined;
+    const near = typeof current === 'string' ? closest(current, options, { partial: true }) : undefined;
     if (near) message += `: did you mean "${near}"?`;
   }
   if (base.length === 0) message = `${ctx.what} ${message}`;

@@ -4,6 +4,7 @@
 import { checkLogQL, lineColumn } from './logql/index.ts';
 import { LOKI_DURATION, PROM_LABEL_NAME, PROM_METRIC_NAME } from '../common/formats.ts';
 import { isMap } from '../common/data.ts';
+import { closest } from '../common/closest.ts';
 import { checkGoTemplate } from './go-template.ts';
 
 export interface Finding {
@@ -68,7 +69,9 @@ export function validateGroups(groups: unknown, basePath: string): Finding[] {
 
 function unknownKeys(obj: Record<string, unknown>, allowed: string[], what: string, path: string, error: (p: string, m: string) => void) {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) error(`${path}.${key}`, `unknown field "${key}" in ${what}; allowed fields: ${allowed.join(', ')}`);
+    if (allowed.includes(key)) continue;
+    const near = closest(key, allowed, { partial: true });
+    error(`${path}.${key}`, `unknown field "${key}" in ${what}; ${near ? `did you mean "${near}"? ` : ''}allowed fields: ${allowed.join(', ')}`);
   }
 }
 

@@ -9,7 +9,7 @@ import type { Result } from '../krm/types.ts';
 import { MAX_CONFIGMAP_BYTES, configMapName, configMapPath, dataBytes, ruleConfigMap, type RuleSource } from './configmap.ts';
 import { API_VERSION, GROUP, KIND } from './schema.ts';
 import { isEmptyFunctionConfig, sameObject } from '../krm/function-config.ts';
-import { describeKind, lookupConfig, misspeltConfig } from '../common/config-lookup.ts';
+import { describeKind, lookupConfig, meantKind, misspeltConfig, nearKindResult, nearMisses } from '../common/config-lookup.ts';
 import { isObservabilityConfig } from '../common/contract.ts';
 import { resolveSettings, type Settings } from './settings.ts';
 import { validateLokiRule, validateRuleConfigMap } from './validate.ts';
@@ -30,12 +30,14 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   else if (fc && isConfigMap(fc)) fcConfigMap = fc;
   else if (fc) {
     const what = describeKind(fc);
+    const meant = meantKind(fc.kind, fc.group);
+    const near = meant ? ` (did you mean kind: ${meant}?)` : '';
     return {
       items,
       results: [
         error(
-          `the functionConfig is ${what}; ${FN} takes a ConfigMap (data.label, data.labelValue), an ObservabilityConfig or a ${KIND} (${API_VERSION})`,
-          fc.kind ? { resourceRef: fc.ref, field: 'kind', currentValue: fc.kind } : {},
+          `the functionConfig is ${what}${near}; ${FN} takes a ConfigMap (data.label, data.labelValue), an ObservabilityConfig or a ${KIND} (${API_VERSION})`,
+          fc.kind ? { resourceRef: fc.ref, field: 'kind', currentValue: fc.kind, proposedValue: meant } : {},
         ),
       ],
     };
@@ -59,6 +61,10 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   results.push(...(scoped?.results ?? []));
 
   const rules = items.filter(isLokiRule);
+  // An item that means a LokiRule but is not one would otherwise generate nothing, silently.
+  for (const near of nearMisses(items, KIND)) {
+    results.push(nearKindResult(near, KIND, API_VERSION, warning, `${FN} ignores`, `Only ${KIND}s generate rule ConfigMaps.`));
+  }
   // A rule given only as functionConfig generates its ConfigMap and leaves the other generated ones alone.
   let single = false;
   if (fcRule) {

@@ -35,7 +35,7 @@ export const collectorSchema = z
         pods: toggle(true, "Every pod's container logs, read from /var/log/pods on its node, to Loki."),
         events: toggle(
           false,
-          'Kubernetes events to Loki (job="integrations/kubernetes/eventhandler"). Every collector pod watches them; Loki drops the identical copies.',
+          'Kubernetes events to Loki (job="integrations/kubernetes/eventhandler"), once for the cluster: the collector pods form an Alloy cluster and one of them watches the events.',
         ),
       })
       .prefault({})

@@ -110,8 +110,9 @@ export function alloyConfig(r: Resolved, dest: Destinations): AlloyConfig {
   }
 
   if (wantEvents) {
-    // Every collector pod watches all events: drop any per-instance label so the copies are
-    // identical entries of one stream, which Loki drops on ingest or deduplicates on query.
+    // The instance label is the component ID, the same in every collector pod; dropped so the few
+    // events a new owner re-reads after a handover (its positions are per pod) are identical
+    // entries of one stream, which Loki drops on ingest.
     const relabel = component(
       'loki.relabel',
       'events',
@@ -119,7 +120,10 @@ export function alloyConfig(r: Resolved, dest: Destinations): AlloyConfig {
       ...(c.namespaces.exclude.length ? [excludeRule(LOG_LABELS.namespace, c.namespaces.exclude)] : []),
       block('rule', { regex: 'instance', action: 'labeldrop' }),
     );
-    declare(component('loki.source.kubernetes_events', 'events', eventsArgs(r, [ref(relabel, 'receiver')])));
+    // Events are cluster-wide: with clustering (values.ts turns the DaemonSet into one Alloy
+    // cluster) exactly one collector pod watches them (one per namespace when `include` lists
+    // some), instead of one copy and one API watch per node. Alloy v1.16+.
+    declare(component('loki.source.kubernetes_events', 'events', eventsArgs(r, [ref(relabel, 'receiver')]), block('clustering', { enabled: true })));
     declare(relabel);
   }
   if (lokiWrite) declare(lokiWrite);

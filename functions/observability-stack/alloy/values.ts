@@ -31,6 +31,7 @@ export function collectorValues(r: Resolved, releases: Releases): Values {
   const ebpf = has(model, 'pyroscope.ebpf');
   const readsLogs = has(model, 'loki.source.file');
   const otlp = has(model, 'otelcol.receiver.otlp');
+  const events = has(model, 'loki.source.kubernetes_events');
 
   const resources: Values = { requests: { ...c.resources.requests } };
   if (c.resources.limits.cpu || c.resources.limits.memory) resources.limits = { ...c.resources.limits };
@@ -39,6 +40,10 @@ export function collectorValues(r: Resolved, releases: Releases): Values {
     configMap: { create: true, content: forHelmTpl(text) },
     storagePath: STORAGE_PATH,
     enableReporting: false,
+    // The collector pods form one Alloy cluster (peers found through the chart's headless
+    // `<release>-cluster` Service) so that the events source runs in one pod, not in every pod.
+    // Only the events source opts in: pod logs and profiles stay node-local.
+    ...(events ? { clustering: { enabled: true } } : {}),
     mounts: {
       // Not the chart's whole-/var/log mount: only the pod log folder, read-only.
       varlog: false,
