@@ -1,8 +1,8 @@
 // The entry splitter: where each item of a ResourceList starts and ends, found by a line scanner
 // instead of a YAML document of the whole package (entries of the block sequence under
 // `items:`). Each item then keeps its exact text. It reads the top-level keys it needs and the
-// functionConfig (parsed alone); it never decides whether an item is valid YAML (resource-list.ts
-// asks yaml, item by item).
+// functionConfig (read alone: by the plain-entry reader, else yaml); it never decides whether an
+// item is valid YAML (resource-list.ts asks yaml, item by item).
 // Whenever the list itself is not the plain block layout kpt and kustomize write (directives,
 // several documents, flow style at the top, CRLF line ends, ...) this gives up and the caller
 // parses the whole text. An entry whose own lines are odd (a line left of its content) is marked,
