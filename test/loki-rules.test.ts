@@ -115,6 +115,21 @@ test('a near-miss of LokiRule (kind: LokiRules) is a warning naming the item, no
   t.like(other.warnings, [{ field: { currentValue: 'LokiRul', proposedValue: 'LokiRule' } }]);
 });
 
+test('a LokiRule of another API group is a warning on its apiVersion, not silence', (t) => {
+  const r = run([obsConfig(), { ...lokiRule('api', 'shop'), apiVersion: 'observability.krm.io/v1alpha1' }, lokiRule('web', 'shop')]);
+  t.deepEqual(r.errors, []);
+  t.is(r.generated.length, 1);
+  t.is(r.warnings.length, 1, JSON.stringify(r.warnings));
+  t.like(r.warnings[0], {
+    resourceRef: { kind: 'LokiRule', name: 'api', namespace: 'shop' },
+    field: { path: 'apiVersion', currentValue: 'observability.krm.io/v1alpha1', proposedValue: 'observability.krm.dev/v1alpha1' },
+  });
+  t.regex(
+    r.warnings[0]!.message,
+    /^loki-rules ignores the LokiRule api: its apiVersion is "observability\.krm\.io\/v1alpha1", not observability\.krm\.dev\/v1alpha1/,
+  );
+});
+
 test('a kind of our API group that is no near-miss of LokiRule is taken for a misspelt config; unrelated kinds say nothing', (t) => {
   const ours = run([{ ...lokiRule('a'), kind: 'Observability' }, lokiRule('b', 'shop')]);
   t.is(ours.warnings.length, 1, JSON.stringify(ours.warnings));

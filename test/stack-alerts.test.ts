@@ -49,6 +49,19 @@ test('follows spec.monitoring.serviceMonitors unless set; only deployed systems 
   );
 });
 
+test('retention alerts only while the final Loki values keep compactor retention on', (t) => {
+  const retentionAlerts = (spec: object) => alertNames(rule(spec)).filter((n: string) => n.startsWith('LokiRetention'));
+  t.deepEqual(retentionAlerts({}), ['LokiRetentionNotRunning', 'LokiRetentionFailures']);
+  t.deepEqual(retentionAlerts({ loki: { values: { loki: { compactor: { retention_enabled: false } } } } }), []);
+  t.deepEqual(retentionAlerts({ loki: { values: { loki: { structuredConfig: { compactor: { retention_enabled: false } } } } } }), []);
+  // structuredConfig is merged over the chart's config: it wins over loki.compactor.
+  t.deepEqual(
+    retentionAlerts({ loki: { values: { loki: { compactor: { retention_enabled: false }, structuredConfig: { compactor: { retention_enabled: true } } } } } }),
+    ['LokiRetentionNotRunning', 'LokiRetentionFailures'],
+  );
+  t.true(alertNames(rule({ loki: { values: { loki: { compactor: { retention_enabled: false } } } } })).includes('LokiRulerEvaluationFailures'));
+});
+
 test('every expression is valid PromQL (Prometheus grammar) over verified metric names, scoped to the namespace', (t) => {
   const r = rule({ namespace: 'o11y' });
   for (const g of r.spec.groups) {

@@ -65,6 +65,15 @@ export function transform(functionConfig: Item | undefined, items: Item[]): { it
   for (const near of nearMisses(items, KIND)) {
     results.push(nearKindResult(near, KIND, API_VERSION, warning, `${FN} ignores`, `Only ${KIND}s generate rule ConfigMaps.`));
   }
+  // The right kind in another API group (a typo in the group, an old copy) is as silent otherwise.
+  for (const other of items.filter((i) => i.kind === KIND && i.group !== GROUP)) {
+    results.push(
+      warning(
+        `${FN} ignores the ${KIND} ${other.name || '(unnamed)'}: its apiVersion is ${JSON.stringify(other.apiVersion)}, not ${API_VERSION}, so it generates no rule ConfigMap.`,
+        { resourceRef: other.ref, file: other.file, field: 'apiVersion', currentValue: other.apiVersion, proposedValue: API_VERSION },
+      ),
+    );
+  }
   // A rule given only as functionConfig generates its ConfigMap and leaves the other generated ones alone.
   let single = false;
   if (fcRule) {

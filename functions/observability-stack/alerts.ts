@@ -5,6 +5,7 @@
 // (docs/grafana.md lists where each was checked).
 import { literal } from '../flux/protect.ts';
 import type { KrmObject } from '../krm/types.ts';
+import type { Releases } from './backends.ts';
 import type { Values } from './merge.ts';
 import type { Resolved } from './resolve.ts';
 
@@ -19,11 +20,26 @@ interface AlertRule {
 
 export const STACK_ALERTS_APP = 'stack-alerts';
 
+const child = (v: unknown, key: string): unknown => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Values)[key] : undefined);
+
+/**
+ * Whether the compactor applies retention in the final Loki values: our `retention_enabled: true`,
+ * unless `spec.loki.values` turned it off (structuredConfig is merged over the chart's config, so
+ * it wins). With retention off the compactor never records a retention run, and the retention
+ * alerts would fire forever.
+ */
+function lokiRetentionEnabled(values: Values | undefined): boolean {
+  const loki = child(values, 'loki');
+  const set = child(child(child(loki, 'structuredConfig'), 'compactor'), 'retention_enabled') ?? child(child(loki, 'compactor'), 'retention_enabled');
+  return set === true || set === 'true';
+}
+
 /** Alert groups per deployed system, each expression scoped to the stack's namespace. */
-function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
+function alertGroups(r: Resolved, releases: Releases): { name: string; rules: AlertRule[] }[] {
   const ns = `namespace="${r.namespace}"`;
   const groups: { name: string; rules: AlertRule[] }[] = [];
   if (r.spec.loki.enabled) {
+    const retention = lokiRetentionEnabled(releases.loki?.values);
     groups.push({
       name: 'loki-stack',
       rules: [
@@ -36,25 +52,29 @@ function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
           description:
             '{{ $labels.job }} in {{ $labels.namespace }} failed {{ printf "%.0f" $value }} rule evaluations in 10m: alerts from LogQL rules may be missing. Check the ruler logs for the failing group.',
         },
-        {
-          alert: 'LokiRetentionNotRunning',
-          // The newest "last successful retention" timestamp of any compactor in the last 6h (a
-          // restarted compactor's old series still counts); 0 until the first run.
-          expr: `time() - max by (namespace) (max_over_time(loki_compactor_apply_retention_last_successful_run_timestamp_seconds{${ns}}[6h])) > 6 * 3600`,
-          for: '1h',
-          severity: 'critical',
-          summary: 'The Loki compactor has not applied retention for 6 hours.',
-          description:
-            'No successful retention run in {{ $labels.namespace }} for {{ $value | humanizeDuration }}: old logs are not deleted and volumes or buckets keep growing.',
-        },
-        {
-          alert: 'LokiRetentionFailures',
-          expr: `sum by (namespace) (increase(loki_compactor_apply_retention_operation_total{${ns}, status="failure"}[1h])) > 0`,
-          for: '1h',
-          severity: 'warning',
-          summary: 'Loki retention runs fail.',
-          description: '{{ printf "%.0f" $value }} retention runs failed in {{ $labels.namespace }} in the last hour. Check the compactor logs.',
-        },
+        ...(retention
+          ? ([
+              {
+                alert: 'LokiRetentionNotRunning',
+                // The newest "last successful retention" timestamp of any compactor in the last 6h (a
+                // restarted compactor's old series still counts); 0 until the first run.
+                expr: `time() - max by (namespace) (max_over_time(loki_compactor_apply_retention_last_successful_run_timestamp_seconds{${ns}}[6h])) > 6 * 3600`,
+                for: '1h',
+                severity: 'critical',
+                summary: 'The Loki compactor has not applied retention for 6 hours.',
+                description:
+                  'No successful retention run in {{ $labels.namespace }} for {{ $value | humanizeDuration }}: old logs are not deleted and volumes or buckets keep growing.',
+              },
+              {
+                alert: 'LokiRetentionFailures',
+                expr: `sum by (namespace) (increase(loki_compactor_apply_retention_operation_total{${ns}, status="failure"}[1h])) > 0`,
+                for: '1h',
+                severity: 'warning',
+                summary: 'Loki retention runs fail.',
+                description: '{{ printf "%.0f" $value }} retention runs failed in {{ $labels.namespace }} in the last hour. Check the compactor logs.',
+              },
+            ] satisfies AlertRule[])
+          : []),
       ],
     });
   }
@@ -135,9 +155,9 @@ function alertGroups(r: Resolved): { name: string; rules: AlertRule[] }[] {
 }
 
 /** The PrometheusRule with the stack's own alerts, or undefined when alerts are off. */
-export function stackAlerts(r: Resolved): KrmObject | undefined {
+export function stackAlerts(r: Resolved, releases: Releases): KrmObject | undefined {
   if (!r.alerts) return undefined;
-  const groups = alertGroups(r);
+  const groups = alertGroups(r, releases);
   if (!groups.length) return undefined;
   const labels = r.spec.monitoring.ruleLabels;
   return {

@@ -65,7 +65,7 @@ export function generate(r: Resolved): Generated[] {
   }
   // Service names come from the final values, so datasources follow any name override.
   out.push(...grafanaObjects(r, releases));
-  const alerts = stackAlerts(r);
+  const alerts = stackAlerts(r, releases);
   if (alerts) out.push(inApp(r, STACK_ALERTS_APP, alerts));
   // Last: the layout's kustomize and Flux Kustomizations list the files above.
   // The Namespace sits beside the app folders, outside every app's kustomization.
