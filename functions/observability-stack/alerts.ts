@@ -5,7 +5,7 @@
 // (docs/grafana.md lists where each was checked).
 import { literal } from '../flux/protect.ts';
 import type { KrmObject } from '../krm/types.ts';
-import type { Releases } from './backends.ts';
+import { obj, type Releases } from './backends.ts';
 import type { Values } from './merge.ts';
 import type { Resolved } from './resolve.ts';
 
@@ -20,8 +20,6 @@ interface AlertRule {
 
 export const STACK_ALERTS_APP = 'stack-alerts';
 
-const child = (v: unknown, key: string): unknown => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Values)[key] : undefined);
-
 /**
  * Whether the compactor applies retention in the final Loki values: our `retention_enabled: true`,
  * unless `spec.loki.values` turned it off (structuredConfig is merged over the chart's config, so
@@ -29,8 +27,8 @@ const child = (v: unknown, key: string): unknown => (v && typeof v === 'object' 
  * alerts would fire forever.
  */
 function lokiRetentionEnabled(values: Values | undefined): boolean {
-  const loki = child(values, 'loki');
-  const set = child(child(child(loki, 'structuredConfig'), 'compactor'), 'retention_enabled') ?? child(child(loki, 'compactor'), 'retention_enabled');
+  const loki = obj(values?.loki);
+  const set = obj(obj(loki.structuredConfig).compactor).retention_enabled ?? obj(loki.compactor).retention_enabled;
   return set === true || set === 'true';
 }
 
