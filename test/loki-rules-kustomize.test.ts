@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { FUNCTION } from '../functions/krm/annotations.ts';
 import {
   ORCHESTRATOR_KEY,
   ROOT,
@@ -23,7 +24,6 @@ import {
 
 const FN = 'loki-rules';
 const EXAMPLE = join(ROOT, 'examples', 'loki-rules');
-const FUNCTION = 'config.kubernetes.io/function';
 const read = (rel: string) => YAML.parse(readFileSync(join(EXAMPLE, rel), 'utf8'));
 const text = (o: object) => YAML.stringify(o, { lineWidth: 0 });
 const APP = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'checkout', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } };

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { FUNCTION } from '../functions/krm/annotations.ts';
 import { API_VERSION, KIND } from '../functions/observability-stack/schema.ts';
 import {
   FN,
@@ -26,7 +27,6 @@ import {
 } from './support/pipelines.ts';
 
 const QUICKSTART = join(ROOT, 'examples', 'quickstart');
-const FUNCTION = 'config.kubernetes.io/function';
 const cfg = (dir = QUICKSTART) => YAML.parse(readFileSync(join(dir, pipelineOf(dir)[0]?.configPath ?? 'config.yaml'), 'utf8'));
 
 /** The config file of a kustomization: our config, optionally with the function annotation. */

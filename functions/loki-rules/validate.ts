@@ -2,6 +2,7 @@
 // themselves live in rules.ts (validateGroups); this file adds where they are: the resource, its
 // file and the field path.
 import YAML from 'yaml';
+import { isMap } from '../common/data.ts';
 import { issueResults } from '../common/zod-results.ts';
 import { FLUX_SUBSTITUTE } from '../krm/annotations.ts';
 import { findMalformed, findReferences, needsProtection } from '../flux/references.ts';
@@ -45,7 +46,7 @@ export function validateLokiRule(item: Item): Result[] {
   const parsed = envelopeSchema.safeParse(raw);
   if (!parsed.success) results.push(...issueResults(parsed.error.issues, { schema: envelopeSchema, raw, ...where, what: `the ${KIND}` }));
   const spec = raw?.spec;
-  if (spec && typeof spec === 'object' && !Array.isArray(spec)) {
+  if (isMap(spec)) {
     if (spec.groups === undefined || spec.groups === null) {
       results.push(error('is required: a list of rule groups, each with a name and rules', { ...where, field: 'spec.groups' }));
     } else {

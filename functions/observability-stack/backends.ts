@@ -1,6 +1,7 @@
 // Where the backends listen, read from the final (merged) values of their releases, so that name
 // overrides, the Loki gateway and port changes are honoured. Grafana's datasources query the read
 // side; the collector pushes to the write side. Both come from here.
+import { isMap } from '../common/data.ts';
 import type { Values } from './merge.ts';
 import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otlp.ts';
 import type { Resolved } from './resolve.ts';
@@ -22,7 +23,7 @@ export const LOKI_PUSH_PATH = '/loki/api/v1/push';
 export const LOKI_OTLP_PATH = '/otlp';
 
 /** A mapping of values, or an empty one for anything else. */
-export const obj = (v: unknown): Values => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Values) : {});
+export const obj = (v: unknown): Values => (isMap(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Helm's usual `<chart>.fullname` helper: fullnameOverride, else release, else release-name. */

@@ -3,6 +3,7 @@
 // modifiers), with values chosen to hit the edges (keywords as label names, escapes,
 // invalid regexes and durations, signs, exponents), then mutated token by token.
 // Deterministic for a seed.
+import { RANGE_OPS as LOKI_RANGE_OPS, VECTOR_OPS as LOKI_VECTOR_OPS } from '../../functions/loki-rules/logql/tokens.ts';
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -70,26 +71,9 @@ const STRINGS = [
 const NUMBERS = ['0', '1', '5', '0.5', '10', '0.99', '1e3', '0x1f', '.5', '5.', '-1', '007'];
 const DURATIONS = ['5m', '1h30m', '0s', '1.5h', '-5m', '5x', '1y', '100ms', '5us', '1d2h', '30s', '1m30h', '5M', '10'];
 const VALUES = ['500', '1s', '250ms', '10KB', '1.5MiB', '5m', '-5', '1e3', '2.5', '1x', '10kB', '0'];
-const RANGE_OPS = [
-  'count_over_time',
-  'rate',
-  'rate_counter',
-  'bytes_over_time',
-  'bytes_rate',
-  'avg_over_time',
-  'sum_over_time',
-  'min_over_time',
-  'max_over_time',
-  'stdvar_over_time',
-  'stddev_over_time',
-  'quantile_over_time',
-  'first_over_time',
-  'last_over_time',
-  'absent_over_time',
-  'Rate',
-  'foo_over_time',
-];
-const VECTOR_OPS = ['sum', 'avg', 'count', 'max', 'min', 'stddev', 'stdvar', 'bottomk', 'topk', 'sort', 'sort_desc', 'approx_topk', 'SUM', 'Topk'];
+// Loki's operator names (the recognizer's lists, so a new one is generated too), plus near misses.
+const RANGE_OPS = [...LOKI_RANGE_OPS, 'Rate', 'foo_over_time'];
+const VECTOR_OPS = [...LOKI_VECTOR_OPS, 'SUM', 'Topk'];
 const BIN_OPS = ['+', '-', '*', '/', '%', '^', '==', '!=', '>', '>=', '<', '<=', 'and', 'or', 'unless', 'AND'];
 const FILTERS = ['|=', '!=', '|~', '!~', '|>', '!>'];
 const MATCH = ['=', '!=', '=~', '!~'];
